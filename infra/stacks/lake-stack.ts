@@ -1,0 +1,96 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnDatabase } from 'aws-cdk-lib/aws-glue';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config.ts';
+import { SecureBucket } from '../constructs/secure-bucket.ts';
+import { keyValueTable } from '../constructs/key-value-table.ts';
+import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+
+export interface LakeStackProps extends StackProps {
+  config: EnvironmentConfig;
+}
+
+/**
+ * The lake: where XML arrives (data bucket, `incoming/`), where Iceberg tables live (`lake/`), the Glue
+ * database that catalogues them, the Athena workgroup that queries them, and the ingest ledger.
+ */
+export class LakeStack extends Stack {
+  readonly dataBucket: Bucket;
+  readonly athenaResultsBucket: Bucket;
+  readonly accessLogsBucket: Bucket;
+  readonly glueDatabaseName: string;
+  readonly workGroupName: string;
+  readonly ingestLedger: Table;
+
+  constructor(scope: Construct, id: string, props: LakeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const bucketDefaults = {
+      retainData: config.retainData,
+      noncurrentVersionDays: config.noncurrentVersionDays,
+    };
+
+    this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', {
+      ...bucketDefaults,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+    }).bucket;
+
+    this.dataBucket = new SecureBucket(this, 'Data', {
+      ...bucketDefaults,
+      accessLogs: this.accessLogsBucket,
+      accessLogsPrefix: 'data-bucket/',
+    }).bucket;
+
+    this.athenaResultsBucket = new SecureBucket(this, 'AthenaResults', {
+      ...bucketDefaults,
+      accessLogs: this.accessLogsBucket,
+      accessLogsPrefix: 'athena-results-bucket/',
+      lifecycleRules: [{ id: 'expire-query-results', expiration: Duration.days(30) }],
+    }).bucket;
+
+    this.glueDatabaseName = `quotelab_${config.id.replace(/-/g, '_')}`;
+    const database = new CfnDatabase(this, 'GlueDatabase', {
+      catalogId: this.account,
+      databaseInput: {
+        name: this.glueDatabaseName,
+        description: 'quotelab Iceberg tables (bronze, silver, gold, market-making logs)',
+        locationUri: this.dataBucket.s3UrlForObject(DATA_BUCKET_PREFIXES.lake),
+      },
+    });
+    database.applyRemovalPolicy(config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+
+    this.workGroupName = `quotelab-${config.id}`;
+    const workGroup = new CfnWorkGroup(this, 'AthenaWorkGroup', {
+      name: this.workGroupName,
+      description: 'quotelab queries over the Iceberg lake',
+      state: 'ENABLED',
+      recursiveDeleteOption: !config.retainData,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoff,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: this.athenaResultsBucket.s3UrlForObject('athena/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+    workGroup.applyRemovalPolicy(config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+
+    this.ingestLedger = keyValueTable(this, 'IngestLedger', config);
+
+    new CfnOutput(this, 'DataBucketName', { value: this.dataBucket.bucketName });
+    new CfnOutput(this, 'IncomingPrefix', {
+      value: `s3://${this.dataBucket.bucketName}/${DATA_BUCKET_PREFIXES.incoming}`,
+    });
+    new CfnOutput(this, 'AthenaResultsBucketName', { value: this.athenaResultsBucket.bucketName });
+    new CfnOutput(this, 'GlueDatabaseName', { value: this.glueDatabaseName });
+    new CfnOutput(this, 'AthenaWorkGroupName', { value: this.workGroupName });
+    new CfnOutput(this, 'IngestLedgerTableName', { value: this.ingestLedger.tableName });
+  }
+}

@@ -1,0 +1,28 @@
+import { Stage, Tags } from 'aws-cdk-lib';
+import type { StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config.ts';
+import { LakeStack } from '../stacks/lake-stack.ts';
+import { StateStack } from '../stacks/state-stack.ts';
+
+export interface QuotelabStageProps extends StageProps {
+  config: EnvironmentConfig;
+}
+
+/** One deployable environment (Dev, Prod): the same stacks, configured from cdk.json. */
+export class QuotelabStage extends Stage {
+  readonly lake: LakeStack;
+  readonly state: StateStack;
+
+  constructor(scope: Construct, id: string, props: QuotelabStageProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.lake = new LakeStack(this, 'Lake', { config, description: `quotelab ${config.id}: data lake` });
+    this.state = new StateStack(this, 'State', {
+      config,
+      description: `quotelab ${config.id}: platform state`,
+    });
+    Tags.of(this).add('project', 'quotelab');
+    Tags.of(this).add('environment', config.id);
+  }
+}

@@ -1,0 +1,191 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvironments } from '../../infra/config.ts';
+import { buildTestApp } from './synth.ts';
+
+describe('the quotelab CDK app', () => {
+  const { app, stages } = buildTestApp();
+
+  it('has one Stage per environment in cdk.json: Dev and Prod, each with Lake and State stacks', () => {
+    expect(stages.map((stage) => stage.stageName)).toEqual(['Dev', 'Prod']);
+    for (const stage of stages) {
+      expect(stage.node.children.filter((c) => c instanceof Stack).map((c) => c.node.id)).toEqual([
+        'Lake',
+        'State',
+      ]);
+    }
+  });
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath)}`),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('runs cdk-nag as a gate at synth: an insecure bucket fails synthesis (negative control)', () => {
+    const { app: gated, stages: gatedStages } = buildTestApp();
+    new Bucket(gatedStages[0]!.lake, 'Insecure');
+    expect(() => gated.synth()).toThrow(/AwsSolutions-S10/);
+  });
+
+  for (const stageName of ['Dev', 'Prod'] as const) {
+    describe(`${stageName}/Lake`, () => {
+      let template: Template;
+      beforeAll(() => {
+        template = Template.fromStack(stages.find((s) => s.stageName === stageName)!.lake);
+      });
+
+      it('encrypts every bucket, blocks public access, versions objects and enforces TLS', () => {
+        const buckets = template.findResources('AWS::S3::Bucket');
+        expect(Object.keys(buckets)).toHaveLength(3); // access logs, data, Athena results
+        for (const [logicalId, bucket] of Object.entries(buckets)) {
+          const props = bucket.Properties;
+          expect(
+            props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+            logicalId,
+          ).toEqual({
+            SSEAlgorithm: 'AES256',
+          });
+          expect(props.PublicAccessBlockConfiguration, logicalId).toEqual({
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          });
+          expect(props.VersioningConfiguration, logicalId).toEqual({ Status: 'Enabled' });
+          expect(props.OwnershipControls.Rules, logicalId).toEqual([
+            { ObjectOwnership: 'BucketOwnerEnforced' },
+          ]);
+          expect(props.LifecycleConfiguration.Rules, logicalId).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+            ]),
+          );
+        }
+        const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+        expect(policies).toHaveLength(3);
+        for (const policy of policies) {
+          const statements = policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+          expect(statements).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({
+                Effect: 'Deny',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+              expect.objectContaining({
+                Effect: 'Deny',
+                Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+              }),
+            ]),
+          );
+        }
+      });
+
+      it('logs access to the data and Athena results buckets', () => {
+        const logged = Object.values(template.findResources('AWS::S3::Bucket')).filter(
+          (b) => b.Properties.LoggingConfiguration,
+        );
+        expect(logged.map((b) => b.Properties.LoggingConfiguration.LogFilePrefix).sort()).toEqual([
+          'athena-results-bucket/',
+          'data-bucket/',
+        ]);
+      });
+
+      it('creates the Glue database for the lake', () => {
+        template.hasResourceProperties('AWS::Glue::Database', {
+          DatabaseInput: Match.objectLike({ Name: `quotelab_${stageName.toLowerCase()}` }),
+        });
+      });
+
+      it('creates an Athena workgroup that enforces encrypted results and a scan limit', () => {
+        template.hasResourceProperties('AWS::Athena::WorkGroup', {
+          Name: `quotelab-${stageName.toLowerCase()}`,
+          WorkGroupConfiguration: Match.objectLike({
+            EnforceWorkGroupConfiguration: true,
+            BytesScannedCutoffPerQuery: Match.anyValue(),
+            EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+            ResultConfiguration: Match.objectLike({
+              EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+            }),
+          }),
+        });
+      });
+
+      it('creates the ingest ledger as a pk/sk table with point-in-time recovery and encryption', () => {
+        template.hasResourceProperties('AWS::DynamoDB::Table', {
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+        });
+      });
+
+      it(
+        stageName === 'Prod'
+          ? 'retains data when the stack is deleted'
+          : 'lets data go when the stack is deleted',
+        () => {
+          const expected = stageName === 'Prod' ? 'Retain' : 'Delete';
+          for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Glue::Database']) {
+            for (const resource of Object.values(template.findResources(type))) {
+              expect(resource.DeletionPolicy, type).toBe(expected);
+            }
+          }
+        },
+      );
+    });
+  }
+
+  it('State stack holds the single-table platform store', () => {
+    const template = Template.fromStack(stages[0]!.state);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasOutput('StateTableName', {});
+  });
+
+  it('synthesizes with aws-cdk-lib CloudFormation validation on, no credentials needed', () => {
+    const { app: validated } = buildTestApp({ cloudFormationValidation: true });
+    const assembly = validated.synth();
+    const stackNames = assembly.nestedAssemblies.flatMap((nested) =>
+      nested.nestedAssembly.stacks.map((s) => s.hierarchicalId),
+    );
+    expect(stackNames.sort()).toEqual(['Dev/Lake', 'Dev/State', 'Prod/Lake', 'Prod/State']);
+  });
+});
+
+describe('environment configuration (cdk.json "quotelab")', () => {
+  const valid = {
+    stageName: 'Dev',
+    retainData: false,
+    logRetentionDays: 14,
+    athenaBytesScannedCutoff: 10_000_000_000,
+    noncurrentVersionDays: 7,
+  };
+
+  it('parses environments, defaulting account and region to environment-agnostic', () => {
+    expect(parseEnvironments({ environments: { dev: valid } })).toEqual([
+      { id: 'dev', account: null, region: null, ...valid },
+    ]);
+  });
+
+  it('accepts a JSON string (cdk -c quotelab=...)', () => {
+    expect(parseEnvironments(JSON.stringify({ environments: { dev: valid } }))[0]!.id).toBe('dev');
+  });
+
+  it('fails with a message naming the bad field', () => {
+    expect(() => parseEnvironments({ environments: { dev: { ...valid, logRetentionDays: 13 } } })).toThrow(
+      /environments\.dev\.logRetentionDays: logRetentionDays must be one of/,
+    );
+    expect(() => parseEnvironments({ environments: { dev: { ...valid, account: '12' } } })).toThrow(
+      /account/,
+    );
+    expect(() => parseEnvironments(undefined)).toThrow(/invalid "quotelab" context/);
+  });
+});
