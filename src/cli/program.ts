@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { registerDemo } from './commands/demo.ts';
+import { registerDoctor } from './commands/doctor.ts';
+import { defaultHome } from './context.ts';
+import type { GlobalOptions } from './context.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** The `quotelab` command: global options, then one registration per command module. */
+export function buildProgram(): Command {
+  const program = new Command('quotelab')
+    .description('serverless ML platform for market making and minute-level trading on option ticks')
+    .version(version, '-v, --version')
+    .option('--home <dir>', 'local state folder (env QUOTELAB_HOME)', defaultHome())
+    .option('--json', 'machine-readable output', false)
+    .addOption(
+      new Option('--target <target>', 'where the platform runs')
+        .choices(['local', 'aws'])
+        .default(process.env.QUOTELAB_TARGET ?? 'local')
+        .env('QUOTELAB_TARGET'),
+    )
+    .showHelpAfterError('(run quotelab --help for usage)')
+    .exitOverride();
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  registerDoctor(program, globals);
+  registerDemo(program, globals);
+  return program;
+}

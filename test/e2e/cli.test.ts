@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the real CLI in a child process, as a user would. */
+function quotelab(args: string[], env: Record<string, string | undefined> = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'quotelab-home-'));
+  const result = spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), '--home', home, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, QUOTELAB_TARGET: undefined, ...env },
+  });
+  return { ...result, home };
+}
+
+describe('quotelab CLI', () => {
+  it('demo runs the doctor on the embedded platform and says what works so far', () => {
+    const { status, stdout, stderr, home } = quotelab(['demo']);
+    expect(stderr).toBe(''); // no stray warnings
+    expect(status).toBe(0);
+    expect(stdout).toContain(`home          ${home}`);
+    expect(stdout).toContain('all checks passed');
+    expect(stdout).toMatch(/✓ object store\s+write, conditional write, read, delete/);
+    expect(stdout).toContain('What quotelab does so far:');
+    expect(stdout).toContain('data/krx-options-20251201/202601_20251201_TICK_CALL.xml');
+  });
+
+  it('doctor --json prints one JSON document', () => {
+    const { status, stdout } = quotelab(['--json', 'doctor']);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ ok: true, target: 'local' });
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual([
+      'node',
+      'object store',
+      'state store',
+      'ingest ledger',
+    ]);
+    expect(Number(report.node.slice(1).split('.')[0])).toBeGreaterThanOrEqual(22);
+  });
+
+  it('--version prints the package version', () => {
+    const { status, stdout } = quotelab(['--version']);
+    expect(status).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('an unknown command fails with a non-zero exit and a usage hint', () => {
+    const { status, stderr } = quotelab(['bogus']);
+    expect(status).toBe(1);
+    expect(stderr).toContain("unknown command 'bogus'");
+  });
+
+  it('target aws without its resource variables fails with one clear line', () => {
+    const { status, stderr, stdout } = quotelab(['--target', 'aws', 'doctor'], {
+      QUOTELAB_DATA_BUCKET: undefined,
+      QUOTELAB_STATE_TABLE: undefined,
+      QUOTELAB_INGEST_LEDGER_TABLE: undefined,
+    });
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^quotelab: target aws needs QUOTELAB_DATA_BUCKET/),
+    ]);
+  });
+
+  it('failures with --json are JSON too', () => {
+    const { status, stdout } = quotelab(['--json', '--target', 'aws', 'doctor'], {
+      QUOTELAB_DATA_BUCKET: undefined,
+    });
+    expect(status).toBe(1);
+    expect(JSON.parse(stdout).error).toMatch(/target aws needs/);
+  });
+
+  it('bin/quotelab runs on the repository Node 22 even when the system Node comes first on PATH', () => {
+    const result = spawnSync(
+      'sh',
+      [join(ROOT, 'bin/quotelab'), '--json', '--home', mkdtempSync(join(tmpdir(), 'ql-')), 'doctor'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: '/usr/local/bin:/usr/bin:/bin' },
+      },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).node).toBe(process.version);
+  });
+});
