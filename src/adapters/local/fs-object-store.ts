@@ -48,6 +48,7 @@ export class FsObjectStore implements ObjectStore {
   readonly location: string;
   private readonly root: string;
   private readonly bookkeeping: string;
+  private bookkeepingReady?: Promise<void>;
 
   constructor(root: string) {
     this.root = root;
@@ -63,9 +64,8 @@ export class FsObjectStore implements ObjectStore {
 
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<PutResult> {
     const target = this.pathOf(key);
-    const tmpDir = join(this.bookkeeping, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, randomUUID());
+    await this.ensureBookkeeping();
+    const tmp = join(this.bookkeeping, 'tmp', randomUUID());
     try {
       const { etag } = await writeHashed(tmp, body);
       await this.withKeyLock(key, async () => {
@@ -179,11 +179,17 @@ export class FsObjectStore implements ObjectStore {
     return keys;
   }
 
+  private ensureBookkeeping(): Promise<void> {
+    this.bookkeepingReady ??= Promise.all(
+      ['tmp', 'locks'].map((dir) => mkdir(join(this.bookkeeping, dir), { recursive: true })),
+    ).then(() => undefined);
+    return this.bookkeepingReady;
+  }
+
   private async withKeyLock<T>(key: string, action: () => Promise<T>): Promise<T> {
-    const locks = join(this.bookkeeping, 'locks');
-    await mkdir(locks, { recursive: true });
+    await this.ensureBookkeeping();
     const lockName = createHash('sha256').update(key).digest('hex');
-    const release = await lockfile.lock(join(locks, lockName), {
+    const release = await lockfile.lock(join(this.bookkeeping, 'locks', lockName), {
       realpath: false,
       stale: 10_000,
       retries: { retries: 400, factor: 1.2, minTimeout: 2, maxTimeout: 50, randomize: true },
@@ -217,17 +223,21 @@ export class FsObjectStore implements ObjectStore {
 }
 
 async function writeHashed(path: string, body: ObjectBody): Promise<{ etag: string; size: number }> {
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    await writeFile(path, bytes);
+    return { etag: createHash('md5').update(bytes).digest('hex'), size: bytes.byteLength };
+  }
   const hash = createHash('md5');
   let size = 0;
-  const source = typeof body === 'string' || body instanceof Uint8Array ? [Buffer.from(body)] : body;
-  async function* hashing(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
+  async function* hashing(chunks: AsyncIterable<Uint8Array>) {
     for await (const chunk of chunks) {
       hash.update(chunk);
       size += chunk.byteLength;
       yield chunk;
     }
   }
-  await pipeline(Readable.from(hashing(source)), createWriteStream(path));
+  await pipeline(Readable.from(hashing(body)), createWriteStream(path));
   return { etag: hash.digest('hex'), size };
 }
 

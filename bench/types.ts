@@ -1,0 +1,5 @@
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+}
