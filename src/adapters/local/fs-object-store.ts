@@ -78,8 +78,12 @@ export class FsObjectStore implements ObjectStore {
             throw new PreconditionFailedError(key, `ETag must be ${options.ifMatch}`);
           }
         }
-        await mkdir(dirname(target), { recursive: true });
-        await rename(tmp, target);
+        await mkdir(dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EEXIST' || error.code === 'ENOTDIR' ? folderConflict(key) : error;
+        });
+        await rename(tmp, target).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EISDIR' || error.code === 'ENOTEMPTY' ? folderConflict(key) : error;
+        });
         const stats = await stat(target);
         await this.writeSidecar(key, {
           etag,
@@ -255,6 +259,13 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
     if (isMissing(error as NodeJS.ErrnoException)) return undefined;
     throw error;
   }
+}
+
+/** S3 allows objects "a" and "a/b" side by side; a folder cannot, so the local store refuses clearly. */
+function folderConflict(key: string): TypeError {
+  return new TypeError(
+    `the local object store cannot hold ${JSON.stringify(key)}: one of its path segments is both an object and a folder of other keys`,
+  );
 }
 
 function isMissing(error: NodeJS.ErrnoException): boolean {

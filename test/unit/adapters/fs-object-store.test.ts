@@ -23,6 +23,16 @@ describe('FsObjectStore, local specifics', () => {
     }
   });
 
+  it('refuses, clearly, a key that would be both an object and a folder (which S3 allows)', async () => {
+    const store = new FsObjectStore(freshRoot());
+    await store.put('a/b', 'x');
+    await expect(store.put('a', 'y')).rejects.toThrow(/both an object and a folder/);
+    await store.put('c', 'x');
+    await expect(store.put('c/d', 'y')).rejects.toThrow(/both an object and a folder/);
+    expect(await store.head('a')).toBeUndefined();
+    expect((await store.list()).objects.map((o) => o.key)).toEqual(['a/b', 'c']);
+  });
+
   it('hides its bookkeeping from listings', async () => {
     const store = new FsObjectStore(freshRoot());
     await store.put('a', 'x', { metadata: { m: '1' } });
