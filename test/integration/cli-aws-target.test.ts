@@ -1,30 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awsClientSettings } from '../../src/adapters/aws/aws-config.ts';
 import { awsTierSkipped, resetEmulator, uniqueName } from '../support/aws-env.ts';
+import { createBucket, createKeyValueTable } from '../support/aws-resources.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-async function createKeyValueTable(client: DynamoDBClient, name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-}
 
 describe.skipIf(awsTierSkipped)('quotelab --target aws over HTTP', () => {
   const resources = {
@@ -35,11 +16,9 @@ describe.skipIf(awsTierSkipped)('quotelab --target aws over HTTP', () => {
 
   beforeAll(async () => {
     await resetEmulator();
-    const settings = awsClientSettings();
-    await new S3Client(settings).send(new CreateBucketCommand({ Bucket: resources.QUOTELAB_DATA_BUCKET }));
-    const dynamo = new DynamoDBClient(settings);
-    await createKeyValueTable(dynamo, resources.QUOTELAB_STATE_TABLE);
-    await createKeyValueTable(dynamo, resources.QUOTELAB_INGEST_LEDGER_TABLE);
+    await createBucket(resources.QUOTELAB_DATA_BUCKET);
+    await createKeyValueTable(resources.QUOTELAB_STATE_TABLE);
+    await createKeyValueTable(resources.QUOTELAB_INGEST_LEDGER_TABLE);
   });
 
   it('doctor checks S3 and both DynamoDB tables through the AWS adapters', () => {

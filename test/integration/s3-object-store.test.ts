@@ -1,15 +1,14 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe } from 'vitest';
-import { awsClientSettings } from '../../src/adapters/aws/aws-config.ts';
 import { S3ObjectStore } from '../../src/adapters/aws/s3-object-store.ts';
 import { objectStoreContract } from '../contract/object-store.contract.ts';
 import { awsEmulator, awsTierSkipped, resetEmulator, uniqueName } from '../support/aws-env.ts';
+import { createBucket } from '../support/aws-resources.ts';
 
 describe.skipIf(awsTierSkipped)('S3 over HTTP', () => {
   objectStoreContract(`S3ObjectStore against ${awsEmulator}`, async () => {
     await resetEmulator();
     const bucket = uniqueName('quotelab-contract');
-    await new S3Client(awsClientSettings()).send(new CreateBucketCommand({ Bucket: bucket }));
+    await createBucket(bucket);
     return {
       store: new S3ObjectStore({ bucket, partSize: 8 * 1024 * 1024 }),
       lacksMultipartIfMatch:
