@@ -14,8 +14,6 @@ if (endpoint) {
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
   process.env.AWS_REGION = 'us-east-1';
   delete process.env.AWS_PROFILE;
-  // Emulators answer streamed uploads without trailing checksums reliably; real S3 does either.
-  process.env.AWS_REQUEST_CHECKSUM_CALCULATION = 'WHEN_REQUIRED';
 }
 
 /** True when this run has no AWS endpoint (developer opt-out outside CI). */
