@@ -1,0 +1,670 @@
+/**
+ * A streaming scanner for .NET DataSet XML (`DataSet.WriteXml`): a root element whose children are rows
+ * and whose grandchildren are fields holding text. It is not a general XML parser: it reads exactly this
+ * flat shape, fast, in bounded memory, and turns everything else into a precise problem record while
+ * carrying on with the next row. fast-xml-parser is the reference it is tested against
+ * (`reference-rows.ts`) and explains malformed rows (`explainMalformed`).
+ *
+ * Feed decoded text with `push`, then call `end`; each returns the events found so far, in file order.
+ */
+import { XMLValidator } from 'fast-xml-parser';
+import { resolveEntities } from './entities.ts';
+
+export interface ScannedRow {
+  type: 'row';
+  index: number;
+  tag: string;
+  /** Field name → text (entities resolved). */
+  fields: Record<string, string>;
+  /** Field names in document order (duplicates included). */
+  order: string[];
+  raw: string;
+  /**
+   * Where the row starts in the scanner's buffer; `DataSetScanner.position(start)` turns it into a byte
+   * offset and line, valid until the next `push`. Computed only for rows that get quarantined.
+   */
+  start: number;
+}
+
+export type ScanProblemReason = 'malformed_xml' | 'truncated' | 'entity_not_allowed' | 'doctype_not_allowed';
+
+export interface ScanProblem {
+  type: 'problem';
+  /** The row's index when the problem is one row; null for file-level problems. */
+  index: number | null;
+  reason: ScanProblemReason;
+  detail: string;
+  raw: string;
+  rawTruncated: boolean;
+  byteOffset: number;
+  line: number;
+}
+
+export type ScanEvent = ScannedRow | ScanProblem;
+
+/** Raw text kept in a problem record at most. */
+export const MAX_RAW_CHARS = 64 * 1024;
+/** A row that has not closed after this many characters is cut off as malformed (bounds memory). */
+export const MAX_ROW_CHARS = 1024 * 1024;
+
+type State = 'prolog' | 'root' | 'after-root';
+
+export class DataSetScanner {
+  private buffer = '';
+  private pos = 0;
+  private state: State = 'prolog';
+  private rootName = '';
+  private rowIndex = 0;
+  private events: ScanEvent[] = [];
+  private rootClosed = false;
+  /** A partial last row was already reported as truncated. */
+  private cutLastRow = false;
+  // Rows of a file share one tag: its closing tag is built once.
+  private lastTag = '';
+  private lastCloseTag = '';
+  // ...and the same fields in the same order: the previous row's names are tried first (no slicing).
+  private lastOrder: string[] = [];
+
+  /** Whether any text so far held U+FFFD (an undecodable byte): until then rows need not be searched for it. */
+  mayHaveReplacement = false;
+  // Position bookkeeping: absolute byte offset (UTF-8) and line of buffer[0].
+  private bufferByte = 0;
+  private bufferLine = 1;
+  // Memo of the last position converted, so successive lookups in one buffer scan forward only.
+  private memoIndex = 0;
+  private memoByte = 0;
+  private memoLine = 1;
+
+  /** Rows seen so far (complete or not). */
+  get rowsSeen(): number {
+    return this.rowIndex;
+  }
+
+  /** Whether the root element was closed (false at end = truncated file). */
+  get complete(): boolean {
+    return this.rootClosed;
+  }
+
+  push(text: string): ScanEvent[] {
+    this.discardConsumed();
+    this.buffer += text;
+    if (!this.mayHaveReplacement && text.includes('\uFFFD')) this.mayHaveReplacement = true;
+    this.scan(false);
+    return this.take();
+  }
+
+  end(): ScanEvent[] {
+    this.scan(true);
+    if (this.state === 'prolog') {
+      const rest = this.buffer.slice(this.pos);
+      const detail =
+        rest.trim().length > 0
+          ? 'the file ends before its root element starts'
+          : 'the file has no root element';
+      this.problem(null, this.pos, this.buffer.length, 'truncated', detail);
+    } else if (this.state === 'root' && !this.cutLastRow) {
+      const rest = this.buffer.slice(this.pos);
+      if (rest.trim().length > 0) {
+        this.problem(
+          this.rowIndex,
+          this.pos,
+          this.buffer.length,
+          'truncated',
+          `the file ends inside row ${this.rowIndex}`,
+        );
+        this.rowIndex++;
+      } else {
+        this.problem(null, this.pos, this.pos, 'truncated', `the file ends before </${this.rootName}>`);
+      }
+    }
+    return this.take();
+  }
+
+  private take(): ScanEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  private scan(atEnd: boolean): void {
+    for (;;) {
+      const progressed =
+        this.state === 'prolog'
+          ? this.scanProlog(atEnd)
+          : this.state === 'root'
+            ? this.scanRootLevel(atEnd)
+            : this.scanAfterRoot();
+      if (!progressed) return;
+    }
+  }
+
+  /** Declaration, comments, processing instructions, DOCTYPE, then the root start tag. */
+  private scanProlog(atEnd: boolean): boolean {
+    const b = this.buffer;
+    this.pos = skipWhitespace(b, this.pos);
+    if (this.pos >= b.length) return false;
+    if (b.charCodeAt(this.pos) !== 60 /* < */) {
+      const next = b.indexOf('<', this.pos);
+      if (next < 0 && !atEnd) return false;
+      const stop = next < 0 ? b.length : next;
+      this.problem(null, this.pos, stop, 'malformed_xml', 'text before the root element');
+      this.pos = stop;
+      return true;
+    }
+    if (b.startsWith('<?', this.pos)) return this.skipUntil('?>', atEnd, 'processing instruction');
+    if (b.startsWith('<!--', this.pos)) return this.skipUntil('-->', atEnd, 'comment');
+    if (b.startsWith('<!DOCTYPE', this.pos) || b.startsWith('<!doctype', this.pos)) {
+      const endAt = doctypeEnd(b, this.pos);
+      if (endAt < 0) {
+        if (!atEnd && b.length - this.pos < MAX_ROW_CHARS) return false;
+        const stop = atEnd ? b.length : this.pos + MAX_ROW_CHARS;
+        this.problem(
+          null,
+          this.pos,
+          stop,
+          'doctype_not_allowed',
+          'an unterminated DOCTYPE (never processed)',
+        );
+        this.pos = stop;
+        return true;
+      }
+      this.problem(
+        null,
+        this.pos,
+        endAt,
+        'doctype_not_allowed',
+        'DataSet XML has no DOCTYPE; it was not processed (no entity declarations, no external references) and rows that use its entities are quarantined',
+      );
+      this.pos = endAt;
+      return true;
+    }
+    const gt = b.indexOf('>', this.pos);
+    if (gt < 0) return atEnd ? this.cutPrologAtEnd() : false;
+    const tag = b.slice(this.pos + 1, gt);
+    if (!isName(tagName(tag))) {
+      this.problem(
+        null,
+        this.pos,
+        gt + 1,
+        'malformed_xml',
+        `<${tag.slice(0, 40)}> is not a valid root element`,
+      );
+      this.pos = gt + 1;
+      return true;
+    }
+    this.rootName = tagName(tag);
+    this.pos = gt + 1;
+    if (tag.endsWith('/')) {
+      this.rootClosed = true;
+      this.state = 'after-root';
+    } else {
+      this.state = 'root';
+    }
+    return true;
+  }
+
+  private cutPrologAtEnd(): boolean {
+    this.problem(null, this.pos, this.buffer.length, 'truncated', 'the file ends inside the root start tag');
+    this.pos = this.buffer.length;
+    return false;
+  }
+
+  /** Children of the root: rows, plus comments, PIs and whitespace. */
+  private scanRootLevel(atEnd: boolean): boolean {
+    const b = this.buffer;
+    this.pos = skipWhitespace(b, this.pos);
+    if (this.pos >= b.length) return false;
+    if (b.charCodeAt(this.pos) !== 60 /* < */) {
+      const next = b.indexOf('<', this.pos);
+      if (next < 0 && !atEnd) return false;
+      const stop = next < 0 ? b.length : next;
+      this.problem(null, this.pos, stop, 'malformed_xml', 'text between rows');
+      this.pos = stop;
+      return true;
+    }
+    if (b.startsWith('</', this.pos)) {
+      const gt = b.indexOf('>', this.pos);
+      if (gt < 0) return atEnd ? this.cutAtEnd('the file ends inside the closing root tag') : false;
+      const name = b.slice(this.pos + 2, gt).trim();
+      if (name !== this.rootName) {
+        this.problem(
+          null,
+          this.pos,
+          gt + 1,
+          'malformed_xml',
+          `a stray </${name}> between rows (the root is <${this.rootName}>)`,
+        );
+        this.pos = gt + 1;
+        return true;
+      }
+      this.pos = gt + 1;
+      this.rootClosed = true;
+      this.state = 'after-root';
+      return true;
+    }
+    if (b.startsWith('<!--', this.pos)) return this.skipUntil('-->', atEnd, 'comment');
+    if (b.startsWith('<?', this.pos)) return this.skipUntil('?>', atEnd, 'processing instruction');
+    if (b.startsWith('<!', this.pos)) {
+      const gt = b.indexOf('>', this.pos);
+      if (gt < 0 && !atEnd) return false;
+      const stop = gt < 0 ? b.length : gt + 1;
+      this.problem(null, this.pos, stop, 'malformed_xml', 'a declaration or CDATA between rows');
+      this.pos = stop;
+      return true;
+    }
+    return this.scanRow(atEnd);
+  }
+
+  /** One row: `<tag>` fields `</tag>`, or a problem record and a resynchronisation point. */
+  private scanRow(atEnd: boolean): boolean {
+    const b = this.buffer;
+    const start = this.pos;
+    // Rows of a file share one tag: try the last one first, without slicing.
+    const last = this.lastTag;
+    let gt: number;
+    let openTag: string;
+    let tag: string;
+    if (last && b.charCodeAt(start + 1 + last.length) === 62 /* > */ && b.startsWith(last, start + 1)) {
+      gt = start + 1 + last.length;
+      openTag = tag = last;
+    } else {
+      gt = b.indexOf('>', start);
+      if (gt < 0) return atEnd ? this.cutRowAtEnd(start) : this.waitOrCut(start);
+      openTag = b.slice(start + 1, gt);
+      tag = tagName(openTag);
+    }
+    if (!isName(tag)) {
+      const next = nextTagStart(b, gt + 1);
+      this.problem(
+        this.rowIndex++,
+        start,
+        next < 0 ? gt + 1 : next,
+        'malformed_xml',
+        `<${openTag}> is not a valid element start`,
+      );
+      this.pos = next < 0 ? gt + 1 : next;
+      return true;
+    }
+    const index = this.rowIndex;
+    if (openTag.endsWith('/')) {
+      this.pos = gt + 1;
+      this.rowIndex++;
+      this.emitRow(index, tag, {}, [], start, gt + 1);
+      return true;
+    }
+    if (tag !== this.lastTag) {
+      this.lastTag = tag;
+      this.lastCloseTag = `</${tag}>`;
+    }
+    const closeTag = this.lastCloseTag;
+    const close = b.indexOf(closeTag, gt + 1);
+    if (close < 0) {
+      if (atEnd) return this.cutRowAtEnd(start);
+      // A next row start with the same tag means this row will never close: cut it there.
+      const nextRow = b.indexOf(`<${tag}>`, gt + 1);
+      if (nextRow >= 0) {
+        this.rowIndex++;
+        this.problem(
+          index,
+          start,
+          nextRow,
+          'malformed_xml',
+          `row <${tag}> is not closed before the next row starts`,
+        );
+        this.pos = nextRow;
+        return true;
+      }
+      return this.waitOrCut(start);
+    }
+    const end = close + closeTag.length;
+    const parsed = parseFields(b, gt + 1, close, tag, this.lastOrder);
+    this.rowIndex++;
+    if (parsed.ok) {
+      this.lastOrder = parsed.order;
+      this.pos = end;
+      this.emitRow(index, tag, parsed.fields, parsed.order, start, end);
+      return true;
+    }
+    // An unterminated row followed by the next row: cut before the next row so it is not lost.
+    const stop = parsed.resyncAt ?? end;
+    this.problem(index, start, stop, parsed.reason, parsed.detail);
+    this.pos = stop;
+    return true;
+  }
+
+  private emitRow(
+    index: number,
+    tag: string,
+    fields: Record<string, string>,
+    order: string[],
+    start: number,
+    end: number,
+  ): void {
+    this.events.push({ type: 'row', index, tag, fields, order, raw: this.buffer.slice(start, end), start });
+  }
+
+  /** Byte offset and line of a row event's `start`, for events from the latest `push` or `end`. */
+  position(start: number): { byteOffset: number; line: number } {
+    return this.locate(start);
+  }
+
+  /** A pending row too long to be real is cut, so memory stays bounded whatever the input. */
+  private waitOrCut(start: number): boolean {
+    if (this.buffer.length - start < MAX_ROW_CHARS) return false;
+    const stop = start + MAX_ROW_CHARS;
+    this.problem(
+      this.rowIndex++,
+      start,
+      stop,
+      'malformed_xml',
+      `a row longer than ${MAX_ROW_CHARS} characters without its closing tag`,
+    );
+    this.pos = stop;
+    return true;
+  }
+
+  private cutRowAtEnd(start: number): boolean {
+    this.cutLastRow = true;
+    this.problem(
+      this.rowIndex++,
+      start,
+      this.buffer.length,
+      'truncated',
+      `the file ends inside row ${this.rowIndex - 1}`,
+    );
+    this.pos = this.buffer.length;
+    return false;
+  }
+
+  private cutAtEnd(detail: string): boolean {
+    this.problem(null, this.pos, this.buffer.length, 'truncated', detail);
+    this.pos = this.buffer.length;
+    return false;
+  }
+
+  private scanAfterRoot(): boolean {
+    const b = this.buffer;
+    this.pos = skipWhitespace(b, this.pos);
+    if (this.pos >= b.length) return false;
+    if (b.startsWith('<!--', this.pos)) return this.skipUntil('-->', false, 'comment');
+    this.problem(null, this.pos, b.length, 'malformed_xml', `content after </${this.rootName}>`);
+    this.pos = b.length;
+    return false;
+  }
+
+  private skipUntil(terminator: string, atEnd: boolean, what: string): boolean {
+    const endAt = this.buffer.indexOf(terminator, this.pos);
+    if (endAt < 0) {
+      if (atEnd) return this.cutAtEnd(`the file ends inside a ${what}`);
+      return this.waitOrCutFileLevel(what);
+    }
+    this.pos = endAt + terminator.length;
+    return true;
+  }
+
+  private waitOrCutFileLevel(what: string): boolean {
+    if (this.buffer.length - this.pos < MAX_ROW_CHARS) return false;
+    const stop = this.pos + MAX_ROW_CHARS;
+    this.problem(null, this.pos, stop, 'malformed_xml', `a ${what} longer than ${MAX_ROW_CHARS} characters`);
+    this.pos = stop;
+    return true;
+  }
+
+  private problem(
+    index: number | null,
+    start: number,
+    end: number,
+    reason: ScanProblemReason,
+    detail: string,
+  ): void {
+    const { byteOffset, line } = this.locate(start);
+    const raw = this.buffer.slice(start, Math.min(end, start + MAX_RAW_CHARS));
+    const explained = reason === 'malformed_xml' && index !== null ? explainMalformed(raw, detail) : detail;
+    this.events.push({
+      type: 'problem',
+      index,
+      reason,
+      detail: explained,
+      raw,
+      rawTruncated: end - start > MAX_RAW_CHARS,
+      byteOffset,
+      line,
+    });
+  }
+
+  /** Byte offset and line of a buffer index (events come in order, so this scans forward once). */
+  private locate(index: number): { byteOffset: number; line: number } {
+    if (index < this.memoIndex) {
+      this.memoIndex = 0;
+      this.memoByte = this.bufferByte;
+      this.memoLine = this.bufferLine;
+    }
+    const b = this.buffer;
+    this.memoLine += countNewlines(b, this.memoIndex, index);
+    this.memoByte += Buffer.byteLength(b.slice(this.memoIndex, index));
+    this.memoIndex = index;
+    return { byteOffset: this.memoByte, line: this.memoLine };
+  }
+
+  /** Drops the consumed part of the buffer, keeping byte and line positions right. */
+  private discardConsumed(): void {
+    if (this.pos === 0) return;
+    const { byteOffset, line } = this.locate(this.pos);
+    this.buffer = this.buffer.slice(this.pos);
+    this.pos = 0;
+    this.bufferByte = byteOffset;
+    this.bufferLine = line;
+    this.memoIndex = 0;
+    this.memoByte = byteOffset;
+    this.memoLine = line;
+  }
+}
+
+type FieldParse =
+  | { ok: true; fields: Record<string, string>; order: string[] }
+  | { ok: false; reason: 'malformed_xml' | 'entity_not_allowed'; detail: string; resyncAt?: number };
+
+/** Parses the fields between a row's start tag (ending at `from`) and its closing tag (at `to`). */
+function parseFields(b: string, from: number, to: number, rowTag: string, predicted: string[]): FieldParse {
+  const fields: Record<string, string> = {};
+  // While every field matches the previous row's, its order array is shared instead of rebuilt.
+  let order: string[] = predicted;
+  let count = 0;
+  let p = from;
+  for (;;) {
+    p = skipWhitespace(b, p);
+    if (p >= to) {
+      if (order === predicted && count !== predicted.length) order = predicted.slice(0, count);
+      return { ok: true, fields, order };
+    }
+    if (b.charCodeAt(p) !== 60 /* < */) {
+      return { ok: false, reason: 'malformed_xml', detail: `text "${preview(b, p, to)}" outside any field` };
+    }
+    const next = b.charCodeAt(p + 1);
+    if (next === 33 /* ! */ && b.startsWith('<!--', p)) {
+      const endComment = b.indexOf('-->', p);
+      if (endComment < 0 || endComment >= to)
+        return { ok: false, reason: 'malformed_xml', detail: 'an unterminated comment inside the row' };
+      p = endComment + 3;
+      continue;
+    }
+    // Fast path: the field the previous row had at this position, as `<name>`.
+    const guess = order === predicted ? predicted[count] : undefined;
+    let name: string;
+    let gt: number;
+    if (
+      guess !== undefined &&
+      b.charCodeAt(p + 1 + guess.length) === 62 /* > */ &&
+      b.startsWith(guess, p + 1)
+    ) {
+      name = guess;
+      gt = p + 1 + guess.length;
+    } else {
+      if (order === predicted) order = predicted.slice(0, count);
+      gt = b.indexOf('>', p);
+      if (gt < 0 || gt >= to)
+        return { ok: false, reason: 'malformed_xml', detail: 'an unterminated tag inside the row' };
+      if (next === 47 /* / */)
+        return {
+          ok: false,
+          reason: 'malformed_xml',
+          detail: `an unexpected <${b.slice(p + 1, gt)}> inside the row`,
+        };
+      name = b.slice(p + 1, tagNameEnd(b, p + 1, gt));
+      if (name === rowTag) {
+        return {
+          ok: false,
+          reason: 'malformed_xml',
+          detail: `row <${rowTag}> is not closed before the next row starts`,
+          resyncAt: p,
+        };
+      }
+      if (!isName(name))
+        return {
+          ok: false,
+          reason: 'malformed_xml',
+          detail: `<${b.slice(p + 1, gt)}> is not a valid element start`,
+        };
+    }
+    if (b.charCodeAt(gt - 1) === 47 /* / */) {
+      fields[name] ??= '';
+      if (order === predicted) order = predicted.slice(0, count);
+      order.push(name);
+      count++;
+      p = gt + 1;
+      continue;
+    }
+    const valueStart = gt + 1;
+    let valueEnd = b.indexOf('<', valueStart);
+    let value: string;
+    if (valueEnd >= 0 && b.charCodeAt(valueEnd + 1) === 33 /* ! */ && b.startsWith('<![CDATA[', valueEnd)) {
+      const cdataEnd = b.indexOf(']]>', valueEnd);
+      if (cdataEnd < 0 || cdataEnd >= to)
+        return { ok: false, reason: 'malformed_xml', detail: `an unterminated CDATA section in <${name}>` };
+      value = b.slice(valueStart, valueEnd) + b.slice(valueEnd + 9, cdataEnd);
+      valueEnd = b.indexOf('<', cdataEnd + 3);
+    } else {
+      value = b.slice(valueStart, valueEnd);
+    }
+    if (valueEnd < 0 || valueEnd >= to)
+      return { ok: false, reason: 'malformed_xml', detail: `<${name}> is not closed` };
+    if (!isCloseTag(b, valueEnd, name)) {
+      const found = b.slice(valueEnd, Math.min(b.indexOf('>', valueEnd) + 1 || to, to));
+      if (found.startsWith(`<${rowTag}>`)) {
+        return {
+          ok: false,
+          reason: 'malformed_xml',
+          detail: `row <${rowTag}> is not closed before the next row starts`,
+          resyncAt: valueEnd,
+        };
+      }
+      return {
+        ok: false,
+        reason: 'malformed_xml',
+        detail: `<${name}> is closed by ${found} instead of </${name}>`,
+      };
+    }
+    if (value.includes('&')) {
+      const resolved = resolveEntities(value);
+      if (!resolved.ok) {
+        return {
+          ok: false,
+          reason: 'entity_not_allowed',
+          detail: `<${name}> uses the entity ${resolved.entity}; only &lt; &gt; &amp; &quot; &apos; and character references are resolved`,
+        };
+      }
+      value = resolved.text;
+    }
+    if (!(name in fields)) fields[name] = value;
+    if (order !== predicted) order.push(name);
+    count++;
+    p = valueEnd + name.length + 3;
+  }
+}
+
+/** Whether `</name>` starts at `at` (compared in place: no string is built). */
+function isCloseTag(b: string, at: number, name: string): boolean {
+  if (b.charCodeAt(at + 1) !== 47 /* / */ || b.charCodeAt(at + 2 + name.length) !== 62 /* > */) return false;
+  return b.startsWith(name, at + 2);
+}
+
+/** End of an element name that starts at `from` (before whitespace, '/' or '>'). */
+function tagNameEnd(b: string, from: number, limit: number): number {
+  let end = from;
+  while (end < limit) {
+    const c = b.charCodeAt(end);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47 /* / */) break;
+    end++;
+  }
+  return end;
+}
+
+/** The end (exclusive) of a DOCTYPE starting at `start`, honouring an internal subset and quotes; -1 if incomplete. */
+function doctypeEnd(b: string, start: number): number {
+  let inSubset = false;
+  let quote = 0;
+  for (let i = start + 9; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 91 /* [ */) inSubset = true;
+    else if (c === 93 /* ] */) inSubset = false;
+    else if (c === 62 /* > */ && !inSubset) return i + 1;
+  }
+  return -1;
+}
+
+/** Uses fast-xml-parser's validator to say precisely what is wrong with a malformed fragment. */
+function explainMalformed(raw: string, detail: string): string {
+  if (raw.length > 8192) return detail;
+  const result = XMLValidator.validate(raw);
+  if (result === true) return detail;
+  return `${detail} (${result.err.msg.replace(/\.$/, '')} at line ${result.err.line}, column ${result.err.col} of the fragment)`;
+}
+
+function tagName(tagText: string): string {
+  let end = 0;
+  while (end < tagText.length) {
+    const c = tagText.charCodeAt(end);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47 /* / */) break;
+    end++;
+  }
+  return tagText.slice(0, end);
+}
+
+/** XML name check on the ASCII subset DataSet writes: [A-Za-z_:][-A-Za-z0-9_:.]* (a char loop: hot path). */
+function isName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58;
+    if (letter) continue;
+    const later = (c >= 48 && c <= 57) || c === 45 || c === 46;
+    if (!later || i === 0) return false;
+  }
+  return true;
+}
+
+function nextTagStart(b: string, from: number): number {
+  return b.indexOf('<', from);
+}
+
+function skipWhitespace(b: string, p: number): number {
+  for (;;) {
+    const c = b.charCodeAt(p);
+    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    else return p;
+  }
+}
+
+function countNewlines(b: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = b.indexOf('\n', from); i >= 0 && i < to; i = b.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function preview(b: string, from: number, to: number): string {
+  const text = b.slice(from, Math.min(to, from + 40));
+  return text.length < to - from ? `${text}…` : text;
+}

@@ -1,0 +1,376 @@
+/**
+ * Turns a scanned row (field name → text) into a typed KRX tick or code row, or says precisely why not.
+ * Shape and parsing are checked with zod; market rules (tick grid, session, contract consistency) after.
+ */
+import { z } from 'zod';
+import { sessionOf, isCalendarKnown, isTradingDay } from '../market/krx-calendar.ts';
+import { decodeKrxCode } from '../market/krx-code.ts';
+import type { KrxCode, OptionSide } from '../market/krx-code.ts';
+import { expiryDate } from '../market/krx-calendar.ts';
+import { isOnTickGrid } from '../market/krx-contract.ts';
+import { KST_OFFSET_MS } from '../market/kst.ts';
+import { CODE_FIELDS, TICK_FIELDS } from './krx-rows.ts';
+import type { CodeRow, QuarantineReason, TickRow } from './krx-rows.ts';
+
+/** No KOSPI200 option premium comes near this (the index itself is in the hundreds). */
+export const MAX_PLAUSIBLE_PREMIUM = 1000;
+
+// zod checks the text of every field (cheap regexes, no transforms: this runs for millions of rows);
+// numbers are converted and range-checked afterwards, with the field named in the detail.
+const decimal = z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/, 'is not a decimal number');
+const integer = z.string().regex(/^\s*-?\d+\s*$/, 'is not an integer');
+const digits = (count: number) =>
+  z.string().regex(new RegExp(`^\\s*\\d{${count}}\\s*$`), `must be ${count} digits`);
+const krxCode = z.string().regex(/^\s*[A-C]\d{2}[0-9A-Z][1-9A-C]\d{3}\s*$/, 'is not a KRX derivative code');
+
+const tickSchema = z.object({
+  ymcode: digits(6),
+  code: krxCode,
+  strike: decimal,
+  idate: digits(8),
+  itime: digits(6),
+  tdate: z
+    .string()
+    .regex(
+      /^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)\s*$/,
+      'is not an ISO-8601 time with offset',
+    ),
+  tcnt: integer,
+  c: decimal,
+  o: decimal,
+  h: decimal,
+  l: decimal,
+  oi: integer,
+  ccnt: integer,
+});
+
+const codeSchema = z.object({
+  ymcode: digits(6),
+  code: krxCode,
+  lastday: z.string().regex(/^\s*\d{1,8}\s*$/, 'must be digits'),
+});
+
+const PRICE_FIELDS = ['c', 'o', 'h', 'l'] as const;
+
+export type Verdict<T> =
+  { ok: true; row: T; warnings: string[] } | { ok: false; reason: QuarantineReason; detail: string };
+
+interface RowInput {
+  srcFile: string;
+  srcRow: number;
+  fields: Record<string, string>;
+  order: string[];
+}
+
+export function validateTickRow(input: RowInput, fileSide: OptionSide | undefined): Verdict<TickRow> {
+  const shape = checkShape(input, TICK_FIELDS);
+  if (!shape.ok) return shape;
+  const parsed = tickSchema.safeParse(input.fields);
+  if (!parsed.success) return invalid(parsed.error);
+  const text = parsed.data;
+  // The typed row is built once and checked in place (this runs for every tick).
+  const row: TickRow = {
+    srcFile: input.srcFile,
+    srcRow: input.srcRow,
+    side: 'CALL',
+    ymcode: text.ymcode.trim(),
+    code: text.code.trim(),
+    strike: Number(text.strike),
+    idate: text.idate.trim(),
+    itime: text.itime.trim(),
+    tdate: text.tdate.trim(),
+    ts: 0,
+    tcnt: Number(text.tcnt),
+    c: Number(text.c),
+    o: Number(text.o),
+    h: Number(text.h),
+    l: Number(text.l),
+    oi: Number(text.oi),
+    ccnt: Number(text.ccnt),
+  };
+  const f = row;
+  if (f.tcnt < 0 || f.tcnt > 898)
+    return {
+      ok: false,
+      reason: 'invalid_value',
+      detail: `tcnt ${f.tcnt} is outside 0–898 (the counter wraps at 899)`,
+    };
+  if (f.oi < 0) return { ok: false, reason: 'invalid_value', detail: `oi ${f.oi} is negative` };
+  if (f.ccnt < 1)
+    return { ok: false, reason: 'invalid_value', detail: `ccnt ${f.ccnt} is not at least one contract` };
+
+  const code = decodeCached(f.code, f.ymcode);
+  if (typeof code === 'string') return { ok: false, reason: 'invalid_value', detail: code };
+  if (code.product === 'future' || !code.side || code.strike === undefined) {
+    return { ok: false, reason: 'contract_mismatch', detail: `${f.code} is a future, not an option` };
+  }
+  if (fileSide && code.side !== fileSide) {
+    return {
+      ok: false,
+      reason: 'side_mismatch',
+      detail: `${f.code} is a ${code.side} but the file holds ${fileSide}s`,
+    };
+  }
+  if (code.ymcode !== f.ymcode) {
+    return {
+      ok: false,
+      reason: 'contract_mismatch',
+      detail: `ymcode ${f.ymcode} disagrees with code ${f.code} (${code.ymcode})`,
+    };
+  }
+  if (f.strike !== Math.floor(code.strike)) {
+    return {
+      ok: false,
+      reason: 'contract_mismatch',
+      detail: `strike ${f.strike} disagrees with code ${f.code} (strike ${code.strike})`,
+    };
+  }
+
+  for (const name of PRICE_FIELDS) {
+    const price = f[name];
+    if (price <= 0)
+      return {
+        ok: false,
+        reason: 'non_positive_price',
+        detail: `${name} = ${input.fields[name]!.trim()} is not positive`,
+      };
+    if (price > MAX_PLAUSIBLE_PREMIUM) {
+      return {
+        ok: false,
+        reason: 'absurd_price',
+        detail: `${name} = ${price} is above any plausible premium (${MAX_PLAUSIBLE_PREMIUM})`,
+      };
+    }
+    if (!isOnTickGrid(price)) {
+      return {
+        ok: false,
+        reason: 'off_tick_grid',
+        detail: `${name} = ${price} is off the tick grid (${price < 10 ? '0.01' : '0.05'} at this level)`,
+      };
+    }
+  }
+  if (!(f.l <= f.c && f.c <= f.h && f.l <= f.o && f.o <= f.h)) {
+    return {
+      ok: false,
+      reason: 'ohl_inconsistent',
+      detail: `needs l ≤ o, c ≤ h; got o=${f.o} h=${f.h} l=${f.l} c=${f.c}`,
+    };
+  }
+
+  const time = parseTdate(f.tdate);
+  if (!time)
+    return { ok: false, reason: 'invalid_value', detail: `tdate ${f.tdate} is not a real date and time` };
+  const { kstDate, kstTime } = time;
+  if (!sameDate(kstDate, f.idate) || kstTime !== f.itime) {
+    return {
+      ok: false,
+      reason: 'time_mismatch',
+      detail: `tdate ${f.tdate} is ${kstDate} ${kstTime} KST but idate/itime say ${f.idate} ${f.itime}`,
+    };
+  }
+  const expiry = expiryDate(code.year, code.month);
+  if (kstDate > expiry) {
+    return {
+      ok: false,
+      reason: 'contract_mismatch',
+      detail: `${f.code} traded on ${kstDate}, after its expiry ${expiry}`,
+    };
+  }
+  if (isCalendarKnown(kstDate) && !isTradingDay(kstDate)) {
+    return { ok: false, reason: 'outside_session', detail: `${kstDate} is not a KRX trading day` };
+  }
+  const session = sessionOf(kstDate, expiry);
+  if (f.itime < session.open || f.itime > session.close) {
+    return {
+      ok: false,
+      reason: 'outside_session',
+      detail: `${f.itime} is outside the session ${session.open}–${session.close} KST of ${kstDate}`,
+    };
+  }
+
+  row.side = code.side;
+  row.ts = time.utcMs;
+  if (shape.extras) row.extras = shape.extras;
+  return { ok: true, row, warnings: shape.warnings };
+}
+
+export function validateCodeRow(input: RowInput): Verdict<CodeRow> {
+  const shape = checkShape(input, CODE_FIELDS);
+  if (!shape.ok) return shape;
+  const parsed = codeSchema.safeParse(input.fields);
+  if (!parsed.success) return invalid(parsed.error);
+  const f = {
+    ymcode: parsed.data.ymcode.trim(),
+    code: parsed.data.code.trim(),
+    lastday: parsed.data.lastday.trim(),
+  };
+  const code = decodeCached(f.code, f.ymcode);
+  if (typeof code === 'string') return { ok: false, reason: 'invalid_value', detail: code };
+  if (code.ymcode !== f.ymcode) {
+    return {
+      ok: false,
+      reason: 'contract_mismatch',
+      detail: `ymcode ${f.ymcode} disagrees with code ${f.code} (${code.ymcode})`,
+    };
+  }
+  const row: CodeRow = {
+    srcFile: input.srcFile,
+    srcRow: input.srcRow,
+    ymcode: f.ymcode,
+    code: f.code,
+    lastday: f.lastday,
+  };
+  if (shape.extras) row.extras = shape.extras;
+  return { ok: true, row, warnings: shape.warnings };
+}
+
+const decoded = new Map<string, { year: string; result: KrxCode | string }>();
+
+/** Decodes a code near its row's contract year (memoised: a file has a few hundred codes); a string is the error. */
+function decodeCached(code: string, ymcode: string): KrxCode | string {
+  const year = ymcode.slice(0, 4);
+  const cached = decoded.get(code);
+  if (cached !== undefined && cached.year === year) return cached.result;
+  let result: KrxCode | string;
+  try {
+    result = decodeKrxCode(code, Number(year));
+  } catch (error) {
+    result = (error as Error).message;
+  }
+  if (decoded.size > 100_000) decoded.clear();
+  decoded.set(code, { year, result });
+  return result;
+}
+
+const NO_WARNINGS: string[] = [];
+
+function isExactly(order: string[], expected: readonly string[]): boolean {
+  if (order.length !== expected.length) return false;
+  for (let i = 0; i < order.length; i++) if (order[i] !== expected[i]) return false;
+  return true;
+}
+
+type Shape =
+  | { ok: true; extras?: Record<string, string>; warnings: string[] }
+  | { ok: false; reason: QuarantineReason; detail: string };
+
+/** Missing and repeated fields are refused; unknown fields are kept as extras; a different order is only noted. */
+function checkShape(input: RowInput, expected: readonly string[]): Shape {
+  if (isExactly(input.order, expected)) return { ok: true, warnings: NO_WARNINGS };
+  if (input.order.length !== new Set(input.order).size) {
+    const seen = new Set<string>();
+    const repeated = input.order.filter((name) => (seen.has(name) ? true : (seen.add(name), false)));
+    return {
+      ok: false,
+      reason: 'duplicate_field',
+      detail: `field ${[...new Set(repeated)].join(', ')} appears more than once`,
+    };
+  }
+  const missing = expected.filter((name) => !(name in input.fields));
+  if (missing.length > 0)
+    return { ok: false, reason: 'missing_field', detail: `missing ${missing.join(', ')}` };
+  const warnings: string[] = [];
+  let extras: Record<string, string> | undefined;
+  if (input.order.length !== expected.length) {
+    extras = {};
+    for (const name of input.order) if (!expected.includes(name)) extras[name] = input.fields[name]!;
+    warnings.push(`unknown fields kept as extras: ${Object.keys(extras).join(', ')}`);
+  }
+  const known = input.order.filter((name) => expected.includes(name));
+  if (known.some((name, i) => name !== expected[i])) warnings.push('fields in an order other than KRX’s');
+  return { ok: true, extras, warnings };
+}
+
+function invalid(error: z.ZodError): { ok: false; reason: QuarantineReason; detail: string } {
+  const issue = error.issues[0]!;
+  return { ok: false, reason: 'invalid_value', detail: `${issue.path.join('.')} ${issue.message}` };
+}
+
+/**
+ * Parses an ISO-8601 time with offset, rejecting impossible dates (2025-02-30) and times (25:00), and
+ * gives its KST date and time. KRX writes +09:00, so that case needs no Date arithmetic.
+ */
+function parseTdate(text: string): { utcMs: number; kstDate: string; kstTime: string } | undefined {
+  // KRX's exact shape, 'YYYY-MM-DDThh:mm:ss+09:00', is read by position; anything else by the regex.
+  if (text.length === 25 && text.endsWith('+09:00') && text.charCodeAt(10) === 84 /* T */) {
+    const year = num(text, 0, 4);
+    const month = num(text, 5, 2);
+    const day = num(text, 8, 2);
+    const hour = num(text, 11, 2);
+    const minute = num(text, 14, 2);
+    const second = num(text, 17, 2);
+    if (!isRealTime(year, month, day, hour, minute, second)) return undefined;
+    const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - KST_OFFSET_MS;
+    return {
+      utcMs,
+      kstDate: text.slice(0, 10),
+      kstTime: text.slice(11, 13) + text.slice(14, 16) + text.slice(17, 19),
+    };
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!isRealTime(year, month, day, hour, minute, second)) return undefined;
+  const offsetMs = m[7] === 'Z' ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000;
+  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMs;
+  const kst = new Date(utcMs + KST_OFFSET_MS).toISOString();
+  return { utcMs, kstDate: kst.slice(0, 10), kstTime: kst.slice(11, 19).replace(/:/g, '') };
+}
+
+function num(text: string, from: number, length: number): number {
+  let value = 0;
+  for (let i = from; i < from + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function isRealTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean {
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59
+  );
+}
+
+/** 'YYYY-MM-DD' equals 'YYYYMMDD', compared in place. */
+function sameDate(iso: string, compact: string): boolean {
+  return (
+    compact.length === 8 &&
+    iso.startsWith(compact.slice(0, 4)) &&
+    iso.charCodeAt(5) === compact.charCodeAt(4) &&
+    iso.charCodeAt(6) === compact.charCodeAt(5) &&
+    iso.charCodeAt(8) === compact.charCodeAt(6) &&
+    iso.charCodeAt(9) === compact.charCodeAt(7)
+  );
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
+}
