@@ -1,0 +1,88 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { QueryFailedError } from '../../core/ports/query-engine.ts';
+import type { QueryEngine, QueryOptions, QueryResult, QueryValue } from '../../core/ports/query-engine.ts';
+
+/** One lake table as DuckDB should see it: the data files of its current snapshot, or its columns when empty. */
+export interface DuckDbTableSource {
+  name: string;
+  /** Parquet files (local paths) of the snapshot being queried. */
+  files: string[];
+  /** Column names and DuckDB types, used to define an empty table with the right shape. */
+  columns: Array<{ name: string; type: string }>;
+}
+
+export interface DuckDbQueryEngineOptions {
+  /** The tables to expose, resolved at each query (so each query sees the latest snapshots). */
+  tables: () => Promise<DuckDbTableSource[]>;
+  location?: string;
+}
+
+/**
+ * The QueryEngine on an in-process DuckDB: each lake table is a view over its current snapshot's Parquet
+ * files (the Iceberg file plan), so queries read exactly what Athena would read for the same snapshot.
+ */
+export class DuckDbQueryEngine implements QueryEngine {
+  readonly location: string;
+  private readonly tables: DuckDbQueryEngineOptions['tables'];
+  private connection?: Promise<DuckDBConnection>;
+
+  constructor(options: DuckDbQueryEngineOptions) {
+    this.tables = options.tables;
+    this.location = options.location ?? 'duckdb://in-process';
+  }
+
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now();
+    const connection = await (this.connection ??= DuckDBInstance.create(':memory:').then((db) =>
+      db.connect(),
+    ));
+    for (const table of await this.tables()) await connection.run(viewSql(table));
+    let reader;
+    try {
+      reader = await connection.runAndReadAll(sql);
+    } catch (error) {
+      throw new QueryFailedError(`DuckDB: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const types = reader.columnTypes().map((type) => type.toString().toLowerCase());
+    const columns = reader.columnNames().map((name, i) => ({ name, type: types[i]! }));
+    let rows = reader.getRowsJson() as unknown as QueryValue[][];
+    if (options.maxRows !== undefined) rows = rows.slice(0, options.maxRows);
+    return {
+      columns,
+      rows: rows.map((row) => row.map((value, i) => convert(value, types[i]!))),
+      elapsedMs: performance.now() - started,
+    };
+  }
+
+  async close(): Promise<void> {
+    const connection = await this.connection;
+    connection?.closeSync();
+    this.connection = undefined;
+  }
+}
+
+function viewSql(table: DuckDbTableSource): string {
+  const name = quoteIdentifier(table.name);
+  if (table.files.length > 0) {
+    const files = table.files.map((file) => `'${file.replace(/'/g, "''")}'`).join(', ');
+    return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet([${files}])`;
+  }
+  const columns = table.columns
+    .map((column) => `CAST(NULL AS ${column.type}) AS ${quoteIdentifier(column.name)}`)
+    .join(', ');
+  return `CREATE OR REPLACE VIEW ${name} AS SELECT ${columns || '1 AS empty'} WHERE false`;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** DuckDB's JSON rows give big integers as text: return numbers where they are exact. */
+function convert(value: QueryValue, type: string): QueryValue {
+  if (typeof value === 'string' && /^(bigint|hugeint|ubigint|integer|smallint|tinyint|decimal)/.test(type)) {
+    const number = Number(value);
+    return Number.isSafeInteger(number) || type.startsWith('decimal') ? number : value;
+  }
+  return value;
+}

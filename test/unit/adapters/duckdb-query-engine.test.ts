@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbQueryEngine } from '../../../src/adapters/local/duckdb-query-engine.ts';
+import type { DuckDbTableSource } from '../../../src/adapters/local/duckdb-query-engine.ts';
+import { QueryFailedError, rowObjects } from '../../../src/core/ports/query-engine.ts';
+
+describe('DuckDbQueryEngine', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quotelab-duckdb-'));
+  const tables: DuckDbTableSource[] = [];
+  const engine = new DuckDbQueryEngine({ tables: async () => tables });
+
+  beforeAll(async () => {
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    for (const [i, side] of ['CALL', 'PUT'].entries()) {
+      await connection.run(
+        `COPY (SELECT '${side}' AS side, range::BIGINT AS tcnt, 1.5 * range AS price FROM range(${10 + i * 5})) TO '${dir}/${side}.parquet' (FORMAT parquet)`,
+      );
+    }
+    connection.closeSync();
+    tables.push({ name: 'ticks', files: [`${dir}/CALL.parquet`, `${dir}/PUT.parquet`], columns: [] });
+    tables.push({
+      name: 'empty_table',
+      files: [],
+      columns: [
+        { name: 'code', type: 'VARCHAR' },
+        { name: 'n', type: 'BIGINT' },
+      ],
+    });
+  });
+
+  afterAll(() => engine.close());
+
+  it('queries a table made of several Parquet files', async () => {
+    const result = await engine.query(
+      'SELECT side, count(*) AS n, sum(price) AS total FROM ticks GROUP BY side ORDER BY side',
+    );
+    expect(result.columns).toEqual([
+      { name: 'side', type: 'varchar' },
+      { name: 'n', type: 'bigint' },
+      { name: 'total', type: 'decimal(38,1)' },
+    ]);
+    expect(rowObjects(result)).toEqual([
+      { side: 'CALL', n: 10, total: 67.5 },
+      { side: 'PUT', n: 15, total: 157.5 },
+    ]);
+  });
+
+  it('sees new files on the next query (views follow the current snapshot)', async () => {
+    tables[0]!.files = [`${dir}/CALL.parquet`];
+    expect((await engine.query('SELECT count(*) AS n FROM ticks')).rows).toEqual([[10]]);
+    tables[0]!.files = [`${dir}/CALL.parquet`, `${dir}/PUT.parquet`];
+  });
+
+  it('defines an empty table with its columns', async () => {
+    const result = await engine.query('SELECT code, n FROM empty_table');
+    expect(result.rows).toEqual([]);
+    expect(result.columns.map((c) => c.name)).toEqual(['code', 'n']);
+  });
+
+  it('reports SQL errors as QueryFailedError with DuckDB’s message', async () => {
+    const error = await engine.query('SELECT nope FROM ticks').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect((error as Error).message).toMatch(/^DuckDB: .*nope/);
+  });
+
+  it('honours maxRows', async () => {
+    expect((await engine.query('SELECT * FROM ticks', { maxRows: 3 })).rows).toHaveLength(3);
+  });
+});
