@@ -10,6 +10,7 @@ import type { BenchResult } from './types.ts';
 
 const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> }>> = {
   stores: () => import('./stores.bench.ts'),
+  generate: () => import('./generate.bench.ts'),
   binance: () => import('./binance.bench.ts'),
 };
 

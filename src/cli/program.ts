@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { defaultHome } from './context.ts';
 import type { GlobalOptions } from './context.ts';
 
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   registerDoctor(program, globals);
   registerDemo(program, globals);
+  registerGenerate(program, globals);
   return program;
 }
