@@ -64,6 +64,7 @@ export class DataSetScanner {
   private lastCloseTag = '';
   // ...and the same fields in the same order: the previous row's names are tried first (no slicing).
   private lastOrder: string[] = [];
+  private rowPattern?: RegExp;
 
   /** Whether any text so far held U+FFFD (an undecodable byte): until then rows need not be searched for it. */
   mayHaveReplacement = false;
@@ -259,6 +260,20 @@ export class DataSetScanner {
   private scanRow(atEnd: boolean): boolean {
     const b = this.buffer;
     const start = this.pos;
+    if (this.rowPattern) {
+      // Fast path: a row exactly like the previous one (same tag, same fields in the same order, plain
+      // text values) is matched by one compiled regular expression; anything else takes the general path.
+      this.rowPattern.lastIndex = start;
+      const match = this.rowPattern.exec(b);
+      if (match) {
+        const fields: Record<string, string> = {};
+        const order = this.lastOrder;
+        for (let i = 0; i < order.length; i++) fields[order[i]!] = match[i + 1]!;
+        this.pos = this.rowPattern.lastIndex;
+        this.emitRow(this.rowIndex++, this.lastTag, fields, order, start, this.pos);
+        return true;
+      }
+    }
     // Rows of a file share one tag: try the last one first, without slicing.
     const last = this.lastTag;
     let gt: number;
@@ -320,7 +335,10 @@ export class DataSetScanner {
     const parsed = parseFields(b, gt + 1, close, tag, this.lastOrder);
     this.rowIndex++;
     if (parsed.ok) {
-      this.lastOrder = parsed.order;
+      if (parsed.order !== this.lastOrder || this.rowPattern === undefined) {
+        this.lastOrder = parsed.order;
+        this.rowPattern = rowPatternFor(tag, parsed.order);
+      }
       this.pos = end;
       this.emitRow(index, tag, parsed.fields, parsed.order, start, end);
       return true;
@@ -580,6 +598,18 @@ function parseFields(b: string, from: number, to: number, rowTag: string, predic
     count++;
     p = valueEnd + name.length + 3;
   }
+}
+
+/**
+ * A sticky regular expression for one complete row with exactly these fields in this order, plain text
+ * values only (no '<' or '&': entities and CDATA go through parseFields). Names are XML names, so they
+ * need no escaping beyond '.' and '-'.
+ */
+function rowPatternFor(tag: string, order: string[]): RegExp | undefined {
+  if (order.length === 0 || new Set(order).size !== order.length) return undefined;
+  const escape = (name: string) => name.replace(/[.-]/g, (c) => `\\${c}`);
+  const fields = order.map((name) => `\\s*<${escape(name)}>([^<&]*)</${escape(name)}>`).join('');
+  return new RegExp(`<${escape(tag)}>${fields}\\s*</${escape(tag)}>`, 'y');
 }
 
 /** Whether `</name>` starts at `at` (compared in place: no string is built). */
