@@ -26,8 +26,10 @@ describe('quotelab CLI', () => {
     expect(stdout).toContain(`home          ${home}`);
     expect(stdout).toContain('all checks passed');
     expect(stdout).toMatch(/✓ object store\s+write, conditional write, read, delete/);
+    expect(stdout).toContain('202601_20251201_TICK_CALL.xml      1,549 ticks, 59 codes');
+    expect(stdout).toMatch(/read back: [\d,]+ ticks and 1,530 codes accepted, 0 quarantined/);
+    expect(stdout).toContain('41,249 messages (0 unknown, 0 malformed)');
     expect(stdout).toContain('What quotelab does so far:');
-    expect(stdout).toContain('data/krx-options-20251201/202601_20251201_TICK_CALL.xml');
   });
 
   it('doctor --json prints one JSON document', () => {

@@ -1,27 +1,24 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { ReadSummary } from '../../core/xml/krx-rows.ts';
+import { runDemo } from '../../usecases/demo.ts';
+import type { DemoReport } from '../../usecases/demo.ts';
+import { openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { mark, printJson, printLines } from '../output.ts';
-import { doctor, formatDoctor } from './doctor.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+import { formatDoctor } from './doctor.ts';
 
 /**
  * What the platform does today, shown by the demo. Each later capability adds its step to the demo and
  * moves its line from "next" to "works".
  */
 export const CAPABILITIES: Array<{ what: string; status: 'works' | 'next' }> = [
+  { what: 'Node 22 toolchain, CLI, CDK app with Dev/Prod stages and cdk-nag', status: 'works' },
+  { what: 'object and key-value stores: local (folder, SQLite) and AWS (S3, DynamoDB)', status: 'works' },
   {
-    what: 'Node 22 toolchain, CLI (doctor, demo), CDK app with Dev/Prod stages and cdk-nag',
+    what: 'KRX instruments, streaming XML reader with quarantine, synthetic market, Binance feed',
     status: 'works',
   },
-  {
-    what: 'object store and key-value store: local (folder, SQLite) and AWS (S3, DynamoDB)',
-    status: 'works',
-  },
-  { what: 'KRX option instruments, streaming XML reader with quarantine, synthetic market', status: 'next' },
   { what: 'Iceberg lake (bronze/silver/gold), S3-triggered ETL, Athena and DuckDB queries', status: 'next' },
   {
     what: 'Avellaneda–Stoikov and signal backtests with fill, queue, latency and fee models',
@@ -39,43 +36,68 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
   program
     .command('demo')
     .description('run the end-to-end demo on the embedded platform (no cloud needed)')
-    .action(async () => {
+    .option('--seed <seed>', 'seed of the synthetic week', 'demo')
+    .action(async (local: { seed: string }) => {
       const options = globals();
-      const report = await doctor(options);
-      const data = shippedData();
-      if (options.json) {
-        printJson({ doctor: report, capabilities: CAPABILITIES, data });
-      } else {
-        printLines([
-          ...formatDoctor(report),
-          '',
-          'What quotelab does so far:',
-          ...CAPABILITIES.map(
-            (c) =>
-              `  ${c.status === 'works' ? mark.ok : '·'} ${c.what}${c.status === 'next' ? ' (next)' : ''}`,
-          ),
-          '',
-          'Real market data shipped in data/ (used by tests and, as features land, by this demo):',
-          ...data.map((file) => `  ${file.path.padEnd(58)} ${formatBytes(file.bytes).padStart(9)}`),
-        ]);
+      const platform = openPlatform(options);
+      let report: DemoReport;
+      try {
+        report = await runDemo(platform, { workDir: join(resolve(options.home), 'demo'), seed: local.seed });
+      } finally {
+        await platform.close();
       }
-      if (!report.ok) process.exitCode = 1;
+      if (options.json) printJson({ ...report, capabilities: CAPABILITIES });
+      else printLines(formatDemo(report));
+      if (!report.doctor.ok) process.exitCode = 1;
     });
 }
 
-function shippedData(): Array<{ path: string; bytes: number }> {
-  const root = join(REPO_ROOT, 'data');
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name !== 'README.md')
-    .map((entry) => {
-      const path = join(entry.parentPath, entry.name);
-      return { path: relative(REPO_ROOT, path), bytes: statSync(path).size };
-    })
-    .sort((a, b) => a.path.localeCompare(b.path));
+export function formatDemo(report: DemoReport): string[] {
+  const week = report.syntheticWeek;
+  const regimes = Object.entries(week.regimeMinutes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([regime, minutes]) => `${regime} ${minutes}`)
+    .join(', ');
+  const b = report.binance;
+  return [
+    ...formatDoctor(report.doctor),
+    '',
+    '1. The real KRX day (data/krx-options-20251201), read by the streaming reader:',
+    ...formatSummaries(report.realDay),
+    '',
+    `2. A synthetic week (seed ${week.generated.seed}, ${week.generated.days[0]} to ${week.generated.days.at(-1)}), written as KRX XML and read back:`,
+    `   ${week.generated.files.length} files, ${week.generated.ticks.toLocaleString('en-US')} ticks, ${(week.generated.bytes / 1024 / 1024).toFixed(1)} MiB in ${week.generated.seconds.toFixed(1)} s; true regimes (minutes): ${regimes}`,
+    `   read back: ${sum(ticks(week.read), 'accepted').toLocaleString('en-US')} ticks and ${sum(codes(week.read), 'accepted').toLocaleString('en-US')} codes accepted, ${sum(week.read, 'quarantined')} quarantined`,
+    '',
+    `3. The Binance BTCUSDT capture (${b.file}):`,
+    `   ${b.messages.toLocaleString('en-US')} messages (${b.unknown} unknown, ${b.malformed} malformed) over ${b.durationSeconds.toFixed(0)} s;` +
+      ` order book in sync with ${b.sequenceGaps} sequence gaps; ${b.snapshots} one-second snapshots; mid ${b.firstMid?.toFixed(2)} → ${b.lastMid?.toFixed(2)}`,
+    '',
+    'What quotelab does so far:',
+    ...CAPABILITIES.map(
+      (c) => `  ${c.status === 'works' ? mark.ok : '·'} ${c.what}${c.status === 'next' ? ' (next)' : ''}`,
+    ),
+  ];
 }
 
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-    : `${(bytes / 1024).toFixed(0)} KiB`;
+function formatSummaries(summaries: ReadSummary[]): string[] {
+  return summaries.map((s) => {
+    const what =
+      s.kind === 'tick'
+        ? `${s.accepted.toLocaleString('en-US')} ticks, ${s.codes} codes`
+        : `${s.accepted} contract codes`;
+    const span = s.firstTs !== undefined ? `, ${kst(s.firstTs)}–${kst(s.lastTs!)} KST` : '';
+    return `   ${s.srcFile.padEnd(34)} ${what}${span}, ${s.quarantined} quarantined, ${s.encoding}`;
+  });
+}
+
+const ticks = (summaries: ReadSummary[]) => summaries.filter((s) => s.kind === 'tick');
+const codes = (summaries: ReadSummary[]) => summaries.filter((s) => s.kind === 'code');
+
+function sum(summaries: ReadSummary[], field: 'accepted' | 'quarantined'): number {
+  return summaries.reduce((total, s) => total + s[field], 0);
+}
+
+function kst(utcMs: number): string {
+  return new Date(utcMs + 9 * 3600_000).toISOString().slice(11, 19);
 }

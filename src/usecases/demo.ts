@@ -1,0 +1,75 @@
+/**
+ * The end-to-end demo on the embedded platform. Each capability of quotelab adds a step here; the CLI
+ * prints the report. Steps are small use cases of their own so tests can run them one by one.
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Platform } from '../core/ports/platform.ts';
+import type { ReadSummary } from '../core/xml/krx-rows.ts';
+import type { DoctorReport } from './doctor.ts';
+import { runDoctor } from './doctor.ts';
+import { generateMarket } from './generate.ts';
+import type { GenerateSummary } from './generate.ts';
+import { summariseBinanceCapture, summariseKrxFiles } from './read-market-files.ts';
+import type { BinanceCaptureSummary } from './read-market-files.ts';
+
+export const SHIPPED_DATA = fileURLToPath(new URL('../../data/', import.meta.url));
+export const REAL_KRX_DAY = join(SHIPPED_DATA, 'krx-options-20251201');
+export const BINANCE_CAPTURE = join(SHIPPED_DATA, 'crypto', 'binance-spot-btcusdt-20240808.gz');
+
+export interface DemoOptions {
+  /** Where the demo writes its generated files (inside the quotelab home). */
+  workDir: string;
+  seed?: string;
+  /** Trading days of synthetic market to generate (default 5: a week). */
+  syntheticDays?: number;
+}
+
+export interface DemoReport {
+  doctor: DoctorReport;
+  realDay: ReadSummary[];
+  syntheticWeek: { generated: GenerateSummary; read: ReadSummary[]; regimeMinutes: Record<string, number> };
+  binance: BinanceCaptureSummary;
+}
+
+export async function runDemo(platform: Platform, options: DemoOptions): Promise<DemoReport> {
+  const doctor = await runDoctor(platform);
+  const realDay = await readRealDay();
+  const syntheticWeek = await generateAndReadWeek(options);
+  const binance = await summariseBinanceCapture(BINANCE_CAPTURE);
+  return { doctor, realDay, syntheticWeek, binance };
+}
+
+/** The seed's real KRX day: two tick files and two code files. */
+export function readRealDay(): Promise<ReadSummary[]> {
+  const files = readdirSync(REAL_KRX_DAY)
+    .filter((name) => name.endsWith('.xml'))
+    .sort()
+    .map((name) => join(REAL_KRX_DAY, name));
+  return summariseKrxFiles(files);
+}
+
+/** Generates a synthetic week (starting on the real day's date) and reads it back. */
+export async function generateAndReadWeek(options: DemoOptions): Promise<DemoReport['syntheticWeek']> {
+  const out = join(options.workDir, 'synthetic-week');
+  rmSync(out, { recursive: true, force: true });
+  const generated = await generateMarket({
+    out,
+    seed: options.seed ?? 'demo',
+    start: '2025-12-01',
+    days: options.syntheticDays ?? 5,
+  });
+  const xml = generated.files
+    .filter((file) => file.name.endsWith('.xml'))
+    .map((file) => join(out, file.name));
+  const read = await summariseKrxFiles(xml);
+  const regimeMinutes: Record<string, number> = {};
+  for (const file of generated.files.filter((f) => f.name.startsWith('labels_'))) {
+    for (const line of readFileSync(join(out, file.name), 'utf8').trim().split('\n').slice(1)) {
+      const regime = line.split(',')[2]!;
+      regimeMinutes[regime] = (regimeMinutes[regime] ?? 0) + 1;
+    }
+  }
+  return { generated, read, regimeMinutes };
+}
