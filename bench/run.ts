@@ -12,6 +12,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   stores: () => import('./stores.bench.ts'),
   generate: () => import('./generate.bench.ts'),
   binance: () => import('./binance.bench.ts'),
+  iceberg: () => import('./iceberg.bench.ts'),
   xml: () => import('./xml.bench.ts'),
 };
 

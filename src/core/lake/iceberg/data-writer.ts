@@ -1,0 +1,184 @@
+/**
+ * Turns rows into the table's Parquet data files: one file (or more, past `maxRowsPerFile`) per partition,
+ * under `data/<partition path>/`, with exact column metrics for the manifest.
+ *
+ * Source files: the ETL loads one source (an XML file) per call, and must later be able to replace
+ * exactly the data files that source produced. Each file name starts with a stable hash of the source key,
+ * `<srcHash>-<uuid>.parquet` (srcHash = the first 16 hex digits of SHA-256 of the key). The name is the one
+ * piece of a data file that every engine keeps verbatim in the manifest, so the association survives
+ * manifest rewrites by us or by Athena/Spark maintenance (which copies entries, not snapshot summaries).
+ * Files written without a source are `<uuid>.parquet`; a UUID never starts with 16 hex digits and a dash,
+ * so the two cannot be confused.
+ */
+import type { DataFile } from './data-file.ts';
+import { keyOf, uriOf } from './lake.ts';
+import type { Lake } from './lake.ts';
+import { columnMetrics, serializedBounds } from './metrics.ts';
+import { currentSchema, defaultSpec } from './metadata.ts';
+import type { TableMetadata } from './metadata.ts';
+import { writeParquet } from './parquet-writer.ts';
+import type { ParquetWriteOptions } from './parquet-writer.ts';
+import { applyTransform, partitionPath, sourceType } from './partition.ts';
+import type { PartitionSpec, PartitionValues } from './partition.ts';
+import type { Schema } from './schema.ts';
+import { canonicalOrUndefined, toCanonical } from './types.ts';
+import type { IcebergValue, Row } from './types.ts';
+
+export interface WriteDataOptions {
+  /** The source these rows come from (e.g. the XML object key); its hash prefixes every file name. */
+  sourceKey?: string;
+  /** Split a partition's rows into files of at most this many rows (default 2,000,000). */
+  maxRowsPerFile?: number;
+  parquet?: ParquetWriteOptions;
+}
+
+const DEFAULT_MAX_ROWS_PER_FILE = 2_000_000;
+const SOURCE_HASH_LENGTH = 16;
+const SOURCE_HASH_PREFIX = new RegExp(`^([0-9a-f]{${SOURCE_HASH_LENGTH}})-`);
+
+/** The stable hash of a source key that prefixes its data file names. */
+export async function sourceHashOf(sourceKey: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(sourceKey));
+  return Buffer.from(digest).toString('hex').slice(0, SOURCE_HASH_LENGTH);
+}
+
+/** The source hash in a data file's path, or undefined for a file written without a source. */
+export function sourceHashOfPath(path: string): string | undefined {
+  return SOURCE_HASH_PREFIX.exec(path.slice(path.lastIndexOf('/') + 1))?.[1];
+}
+
+/**
+ * Checks every value against the schema and returns the rows as canonical columns (schema order).
+ * Column names outside the schema are looked for in the first row only: a typo shows there, and a
+ * per-row check would cost as much as the conversion.
+ */
+export function rowsToColumns(schema: Schema, rows: readonly Row[]): (IcebergValue | null)[][] {
+  const known = new Set(schema.fields.map((f) => f.name));
+  for (const name of Object.keys(rows[0] ?? {})) {
+    if (!known.has(name)) throw new TypeError(`column ${JSON.stringify(name)} is not in the table schema`);
+  }
+  return schema.fields.map((field) => {
+    const column = new Array<IcebergValue | null>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const value = rows[i]![field.name];
+      if (value === null || value === undefined) {
+        if (field.required) throw new TypeError(`row ${i}: required column ${field.name} is null`);
+        column[i] = null;
+      } else {
+        // The checked-or-undefined form keeps the loop free of per-value closures and messages.
+        const canonical = canonicalOrUndefined(field.type, value);
+        column[i] = canonical ?? toCanonical(field.type, value, `row ${i}, column ${field.name}`);
+      }
+    }
+    return column;
+  });
+}
+
+interface PartitionGroup {
+  partition: PartitionValues;
+  rows: number[];
+}
+
+/** Groups row indexes by partition tuple, in first-seen order. */
+function groupByPartition(
+  schema: Schema,
+  spec: PartitionSpec,
+  columns: (IcebergValue | null)[][],
+  rowCount: number,
+): PartitionGroup[] {
+  if (spec.fields.length === 0) {
+    return [{ partition: {}, rows: Array.from({ length: rowCount }, (_, i) => i) }];
+  }
+  // Transform whole columns first: one pass per partition field, no per-row objects.
+  const transformed = spec.fields.map((field) => {
+    const source = columns[schema.fields.findIndex((f) => f.id === field['source-id'])]!;
+    const type = sourceType(schema, field);
+    return source.map((value) => (value === null ? null : applyTransform(field.transform, type, value)));
+  });
+  const groups = new Map<string, PartitionGroup>();
+  for (let row = 0; row < rowCount; row++) {
+    let key = '';
+    for (const values of transformed) {
+      const value = values[row] ?? null;
+      key += value === null ? '\0\u0001' : `${typeof value}:${value}\u0001`;
+    }
+    let group = groups.get(key);
+    if (!group) {
+      const partition = Object.fromEntries(
+        spec.fields.map((field, i) => [field.name, transformed[i]![row] ?? null]),
+      );
+      groups.set(key, (group = { partition, rows: [] }));
+    }
+    group.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
+/** Writes rows as Parquet data files of the table's current schema and default spec (not committed). */
+export async function writeDataFiles(
+  lake: Lake,
+  metadata: TableMetadata,
+  rows: readonly Row[],
+  options: WriteDataOptions = {},
+): Promise<DataFile[]> {
+  if (rows.length === 0) return [];
+  const schema = currentSchema(metadata);
+  const spec = defaultSpec(metadata);
+  const columns = rowsToColumns(schema, rows);
+  const tableKey = keyOf(lake, metadata.location);
+  const prefix = options.sourceKey === undefined ? '' : `${await sourceHashOf(options.sourceKey)}-`;
+  const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
+
+  const files: DataFile[] = [];
+  for (const group of groupByPartition(schema, spec, columns, rows.length)) {
+    for (let start = 0; start < group.rows.length; start += maxRows) {
+      const indexes = group.rows.slice(start, start + maxRows);
+      const whole = indexes.length === rows.length; // one partition, one file: no copy needed
+      const slice = whole ? columns : columns.map((column) => indexes.map((i) => column[i]!));
+      const folder = spec.fields.length > 0 ? `data/${partitionPath(spec, schema, group.partition)}` : 'data';
+      const key = `${tableKey}/${folder}/${prefix}${crypto.randomUUID()}.parquet`;
+      files.push(await writeDataFile(lake, key, schema, spec, group.partition, slice, options.parquet));
+    }
+  }
+  return files;
+}
+
+async function writeDataFile(
+  lake: Lake,
+  key: string,
+  schema: Schema,
+  spec: PartitionSpec,
+  partition: PartitionValues,
+  columns: (IcebergValue | null)[][],
+  parquetOptions: ParquetWriteOptions | undefined,
+): Promise<DataFile> {
+  const parquet = await writeParquet(schema, columns, parquetOptions);
+  await lake.store.put(key, parquet.bytes, { ifAbsent: true, contentType: 'application/vnd.apache.parquet' });
+  const file: DataFile = {
+    path: uriOf(lake, key),
+    format: 'PARQUET',
+    specId: spec['spec-id'],
+    partition,
+    recordCount: columns[0]?.length ?? 0,
+    fileSizeInBytes: parquet.bytes.byteLength,
+    columnSizes: parquet.columnSizes,
+    valueCounts: {},
+    nullValueCounts: {},
+    nanValueCounts: {},
+    lowerBounds: {},
+    upperBounds: {},
+    splitOffsets: parquet.splitOffsets,
+  };
+  schema.fields.forEach((field, i) => {
+    const metrics = columnMetrics(field.type, columns[i]!);
+    file.valueCounts[field.id] = metrics.valueCount;
+    file.nullValueCounts[field.id] = metrics.nullCount;
+    if (metrics.nanCount !== undefined) file.nanValueCounts[field.id] = metrics.nanCount;
+    const bounds = serializedBounds(field.type, metrics);
+    if (bounds) {
+      file.lowerBounds[field.id] = bounds.lower;
+      file.upperBounds[field.id] = bounds.upper;
+    }
+  });
+  return file;
+}
