@@ -1,6 +1,6 @@
 /**
- * The Python tools our test tiers need (moto today; PyIceberg, DuckDB, onnx later), installed into a
- * virtual environment in a cache folder keyed by the requirements' hash, so a changed pin gets a fresh
+ * The Python tools our test tiers need (moto for the AWS-API tier; PyIceberg, DuckDB and its iceberg
+ * extension for the conformance tier), installed into a virtual environment in a cache folder keyed by the requirements' hash, so a changed pin gets a fresh
  * environment and an unchanged one is reused across runs.
  *
  * Run directly to install: `node test/support/python-tools.ts` (what .ci/run does).
