@@ -1,7 +1,7 @@
 /**
  * The Python tools our test tiers need (moto for the AWS-API tier; PyIceberg, DuckDB and its iceberg
- * extension for the conformance tier), installed into a virtual environment in a cache folder keyed by the requirements' hash, so a changed pin gets a fresh
- * environment and an unchanged one is reused across runs.
+ * extension for the conformance tier), installed into a virtual environment in a cache folder keyed by
+ * the requirements' hash, so a changed pin gets a fresh environment and an unchanged one is reused.
  *
  * Run directly to install: `node test/support/python-tools.ts` (what .ci/run does).
  */
