@@ -41,6 +41,12 @@ export async function runDoctor(platform: Platform, nodeVersion = process.versio
   checks.push(await timed('object store', () => checkObjectStore(platform.data)));
   checks.push(await timed('state store', () => checkKeyValueStore(platform.state)));
   checks.push(await timed('ingest ledger', () => checkKeyValueStore(platform.ingestLedger)));
+  checks.push(
+    await timed('catalog', async () => {
+      const tables = await platform.catalog.listTables(platform.namespace);
+      return `${tables.length} table${tables.length === 1 ? '' : 's'} in ${platform.namespace}`;
+    }),
+  );
   return {
     ok: checks.every((check) => check.ok),
     node: nodeVersion,

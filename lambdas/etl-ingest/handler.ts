@@ -1,0 +1,51 @@
+/**
+ * ETL Lambda: S3 ObjectCreated on `incoming/*.xml` → ingest into the Iceberg lake (bronze, quarantine,
+ * silver, gold). Thin: the platform comes from environment variables set by CDK, the work from the use
+ * case that `quotelab ingest` runs too.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
+import type { Platform } from '../../src/core/ports/platform.ts';
+import { handleIngestEvent } from '../../src/usecases/handle-ingest-event.ts';
+
+const logger = new Logger();
+const metrics = new Metrics();
+let platform: Platform | undefined;
+
+async function ingest(event: unknown) {
+  platform ??= openAwsPlatform();
+  return handleIngestEvent(platform, event, {
+    onResult: (handled) => {
+      if (handled.error) {
+        logger.error('ingest failed', {
+          key: handled.key,
+          error: handled.error,
+          errorReport: handled.errorReport,
+        });
+        metrics.addMetric('IngestFailures', MetricUnit.Count, 1);
+        return;
+      }
+      const result = handled.result;
+      logger.info(handled.skipped ? 'ingest skipped' : 'ingested', {
+        key: handled.key,
+        skipped: handled.skipped,
+        outcome: result?.outcome,
+        counts: result?.counts,
+        snapshots: result?.snapshots,
+        archivedTo: handled.archivedTo,
+        seconds: result?.seconds,
+      });
+      if (result && !handled.skipped) {
+        metrics.addMetric('AcceptedRows', MetricUnit.Count, result.summary?.accepted ?? 0);
+        metrics.addMetric('QuarantinedRows', MetricUnit.Count, result.counts.quarantined);
+        metrics.addMetric('IngestSeconds', MetricUnit.Seconds, result.seconds);
+      }
+    },
+  });
+}
+
+export const handler = middy(ingest).use(injectLambdaContext(logger)).use(logMetrics(metrics));
