@@ -3,6 +3,9 @@ import { Command, Option } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerQuery } from './commands/query.ts';
+import { registerTables } from './commands/tables.ts';
 import { defaultHome } from './context.ts';
 import type { GlobalOptions } from './context.ts';
 
@@ -30,5 +33,8 @@ export function buildProgram(): Command {
   registerDoctor(program, globals);
   registerDemo(program, globals);
   registerGenerate(program, globals);
+  registerIngest(program, globals);
+  registerQuery(program, globals);
+  registerTables(program, globals);
   return program;
 }

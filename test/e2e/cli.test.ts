@@ -42,6 +42,7 @@ describe('quotelab CLI', () => {
       'object store',
       'state store',
       'ingest ledger',
+      'catalog',
     ]);
     expect(Number(report.node.slice(1).split('.')[0])).toBeGreaterThanOrEqual(22);
   });

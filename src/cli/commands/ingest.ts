@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { ingestFiles } from '../../usecases/ingest-files.ts';
+import type { FileIngest } from '../../usecases/ingest-files.ts';
+import { UsageError, openPlatform } from '../context.ts';
+import type { GlobalOptions } from '../context.ts';
+import { textTable } from '../format.ts';
+import { mark, printJson, printLines } from '../output.ts';
+
+export function registerIngest(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('ingest')
+    .description(
+      'ingest KRX tick/code XML files into the lake (the ETL in-process locally; via S3 on --target aws)',
+    )
+    .argument('<files...>', 'XML files')
+    .action(async (files: string[]) => {
+      const options = globals();
+      const missing = files.filter((file) => !existsSync(file));
+      if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
+      const platform = openPlatform(options);
+      const interactive = process.stderr.isTTY && !options.json;
+      const bar = interactive
+        ? new SingleBar({ format: 'ingest [{bar}] {value}/{total} files  {file}', hideCursor: true })
+        : undefined;
+      let results: FileIngest[];
+      try {
+        bar?.start(files.length, 0, { file: '' });
+        results = await ingestFiles(platform, files, {
+          onStart: (file) => bar?.update({ file: basename(file) }),
+          onDone: (result, index, total) => {
+            bar?.update(index + 1);
+            if (!interactive && !options.json)
+              process.stderr.write(`[${index + 1}/${total}] ${describe(result)}\n`);
+          },
+        });
+      } finally {
+        bar?.stop();
+        await platform.close();
+      }
+      if (options.json) printJson(results);
+      else printLines(summaryTable(results));
+      if (results.some((r) => r.error)) process.exitCode = 1;
+    });
+}
+
+function describe(result: FileIngest): string {
+  if (result.error) return `${mark.fail} ${basename(result.file)}: ${result.error}`;
+  const r = result.handled?.result;
+  return `${mark.ok} ${basename(result.file)}: ${r?.outcome ?? result.ledger?.outcome ?? 'done'}`;
+}
+
+function summaryTable(results: FileIngest[]): string[] {
+  return textTable(
+    ['file', 'outcome', 'accepted', 'quarantined', 'silver', 'gold bars', 'seconds'],
+    results.map((r) => {
+      const result = r.handled?.result;
+      return [
+        basename(r.file),
+        r.error
+          ? `FAILED: ${r.error}`
+          : (result?.outcome ?? String(r.ledger?.outcome ?? r.handled?.skipped ?? '')),
+        result?.summary?.accepted ?? (r.ledger?.accepted as number | undefined) ?? null,
+        result?.counts.quarantined ?? (r.ledger?.quarantined as number | undefined) ?? null,
+        result?.counts.silver ?? null,
+        result?.counts.goldBars ?? null,
+        result ? Number(result.seconds.toFixed(2)) : null,
+      ];
+    }),
+  );
+}

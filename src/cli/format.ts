@@ -1,0 +1,35 @@
+/** Plain-text tables and CSV for query results and summaries. */
+import type { QueryValue } from '../core/ports/query-engine.ts';
+
+export function textTable(headers: string[], rows: QueryValue[][]): string[] {
+  const cells = rows.map((row) => row.map(cellText));
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...cells.map((row) => row[i]?.length ?? 0)),
+  );
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || row[i] === null),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+}
+
+export function csv(headers: string[], rows: QueryValue[][]): string[] {
+  const field = (value: QueryValue) => {
+    const text = value === null ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [headers.map(field).join(','), ...rows.map((row) => row.map(field).join(','))];
+}
+
+/** Values as the engine returned them (no thousands separators: results are often copied into scripts). */
+function cellText(value: QueryValue): string {
+  return value === null ? 'NULL' : String(value);
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
