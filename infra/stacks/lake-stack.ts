@@ -1,22 +1,31 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
-import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnDatabase } from 'aws-cdk-lib/aws-glue';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
 import { SecureBucket } from '../constructs/secure-bucket.ts';
 import { keyValueTable } from '../constructs/key-value-table.ts';
 import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import { STANDARD_QUERIES } from '../../src/core/lake/standard-queries.ts';
+import { EtlIngest } from '../constructs/etl-ingest.ts';
 
 export interface LakeStackProps extends StackProps {
   config: EnvironmentConfig;
+  /** Holds the Glue commit locks (State stack). */
+  stateTable: Table;
+  /** Where the lake's alarms go (State stack). */
+  opsTopic: Topic;
 }
 
 /**
- * The lake: where XML arrives (data bucket, `incoming/`), where Iceberg tables live (`lake/`), the Glue
- * database that catalogues them, the Athena workgroup that queries them, and the ingest ledger.
+ * The lake: where XML arrives (data bucket, `incoming/`), the ETL that turns it into Iceberg tables
+ * (`lake/`), the Glue database that catalogues them, the Athena workgroup and named queries that read
+ * them, and the ingest ledger. The tables themselves are created by the ETL on first write, from the one
+ * schema definition in src/core/lake/tables.ts (docs/decisions/0006-tables-created-by-the-etl.md).
  */
 export class LakeStack extends Stack {
   readonly dataBucket: Bucket;
@@ -25,6 +34,7 @@ export class LakeStack extends Stack {
   readonly glueDatabaseName: string;
   readonly workGroupName: string;
   readonly ingestLedger: Table;
+  readonly etl: EtlIngest;
 
   constructor(scope: Construct, id: string, props: LakeStackProps) {
     super(scope, id, props);
@@ -83,6 +93,29 @@ export class LakeStack extends Stack {
     workGroup.applyRemovalPolicy(config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
 
     this.ingestLedger = keyValueTable(this, 'IngestLedger', config);
+
+    this.etl = new EtlIngest(this, 'EtlIngest', {
+      config,
+      dataBucket: this.dataBucket,
+      ingestLedger: this.ingestLedger,
+      stateTable: props.stateTable,
+      glueDatabaseName: this.glueDatabaseName,
+      workGroupName: this.workGroupName,
+      alarms: props.opsTopic,
+    });
+    this.etl.node.addDependency(database);
+
+    for (const query of STANDARD_QUERIES) {
+      const named = new CfnNamedQuery(this, `Query-${query.name}`, {
+        name: `quotelab ${query.name}`,
+        description: query.description,
+        database: this.glueDatabaseName,
+        workGroup: this.workGroupName,
+        queryString: query.sql,
+      });
+      named.addResourceDependency(workGroup);
+      named.addResourceDependency(database);
+    }
 
     new CfnOutput(this, 'DataBucketName', { value: this.dataBucket.bucketName });
     new CfnOutput(this, 'IncomingPrefix', {

@@ -17,10 +17,15 @@ export class QuotelabStage extends Stage {
   constructor(scope: Construct, id: string, props: QuotelabStageProps) {
     super(scope, id, props);
     const { config } = props;
-    this.lake = new LakeStack(this, 'Lake', { config, description: `quotelab ${config.id}: data lake` });
     this.state = new StateStack(this, 'State', {
       config,
-      description: `quotelab ${config.id}: platform state`,
+      description: `quotelab ${config.id}: platform state and operations topic`,
+    });
+    this.lake = new LakeStack(this, 'Lake', {
+      config,
+      stateTable: this.state.stateTable,
+      opsTopic: this.state.opsTopic,
+      description: `quotelab ${config.id}: data lake and ETL`,
     });
     Tags.of(this).add('project', 'quotelab');
     Tags.of(this).add('environment', config.id);

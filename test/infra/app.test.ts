@@ -9,12 +9,12 @@ import { buildTestApp } from './synth.ts';
 describe('the quotelab CDK app', () => {
   const { app, stages } = buildTestApp();
 
-  it('has one Stage per environment in cdk.json: Dev and Prod, each with Lake and State stacks', () => {
+  it('has one Stage per environment in cdk.json: Dev and Prod, each with State and Lake stacks', () => {
     expect(stages.map((stage) => stage.stageName)).toEqual(['Dev', 'Prod']);
     for (const stage of stages) {
       expect(stage.node.children.filter((c) => c instanceof Stack).map((c) => c.node.id)).toEqual([
-        'Lake',
         'State',
+        'Lake',
       ]);
     }
   });
