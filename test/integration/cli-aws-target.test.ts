@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateDatabaseCommand, GlueClient } from '@aws-sdk/client-glue';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { awsClientSettings } from '../../src/adapters/aws/aws-config.ts';
 import { awsTierSkipped, resetEmulator, uniqueName } from '../support/aws-env.ts';
 import { createBucket, createKeyValueTable } from '../support/aws-resources.ts';
 
@@ -12,6 +14,8 @@ describe.skipIf(awsTierSkipped)('quotelab --target aws over HTTP', () => {
     QUOTELAB_DATA_BUCKET: uniqueName('quotelab-data'),
     QUOTELAB_STATE_TABLE: uniqueName('quotelab-state'),
     QUOTELAB_INGEST_LEDGER_TABLE: uniqueName('quotelab-ledger'),
+    QUOTELAB_GLUE_DATABASE: uniqueName('quotelab_db').replace(/-/g, '_'),
+    QUOTELAB_ATHENA_WORKGROUP: 'primary',
   };
 
   beforeAll(async () => {
@@ -19,9 +23,12 @@ describe.skipIf(awsTierSkipped)('quotelab --target aws over HTTP', () => {
     await createBucket(resources.QUOTELAB_DATA_BUCKET);
     await createKeyValueTable(resources.QUOTELAB_STATE_TABLE);
     await createKeyValueTable(resources.QUOTELAB_INGEST_LEDGER_TABLE);
+    await new GlueClient(awsClientSettings()).send(
+      new CreateDatabaseCommand({ DatabaseInput: { Name: resources.QUOTELAB_GLUE_DATABASE } }),
+    );
   });
 
-  it('doctor checks S3 and both DynamoDB tables through the AWS adapters', () => {
+  it('doctor checks S3, both DynamoDB tables and the Glue catalog through the AWS adapters', () => {
     const result = spawnSync(
       process.execPath,
       [join(ROOT, 'src/cli/main.ts'), '--target', 'aws', '--json', 'doctor'],

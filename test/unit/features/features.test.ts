@@ -12,7 +12,7 @@ import type { ClosedBar } from '../../../src/core/features/live.ts';
 import { FEATURE_NAMES, featureSpecHash, LABEL_NAMES } from '../../../src/core/features/spec.ts';
 import { kstToUtcMs } from '../../../src/core/market/kst.ts';
 import type { TickRow } from '../../../src/core/xml/krx-rows.ts';
-import { byCode, expectClose, findRow, realDay } from './real-day.ts';
+import { EXPECTED, byCode, expectClose, findRow, realDay } from './real-day.ts';
 
 let ticks: TickRow[];
 let day: GoldTables;
@@ -22,94 +22,6 @@ beforeAll(async () => {
   ticks = [...calls, ...puts];
   day = buildGoldTables(ticks);
 });
-
-/*
- * Expected values: a throwaway Python script (standard library only) builds the bars from the XML as
- * described in bars.test.ts, then for bar i of a code's grid computes
- *   f_ret_1 = c[i]/c[i-1] - 1, f_ret_5 = c[i]/c[i-5] - 1,
- *   f_vol_20 = statistics.stdev(c[j]/c[j-1] - 1 for j in i-19..i)   (exact-fraction sample stdev),
- *   f_range_5 = (max(h[i-4..i]) - min(l[i-4..i])) / c[i], f_oi_chg_5 = oi[i] - oi[i-5],
- *   f_spread_proxy = (h[i] - l[i]) / c[i], f_iv_proxy = f_vol_20 * math.sqrt(420 * 250),
- *   y_fwd_ret_k = c[i+k]/c[i] - 1 if i+k < len(grid) else None,
- * and prints them with repr (shortest round-trip digits).
- */
-const EXPECTED: Array<{
-  code: string;
-  minute: string;
-  why: string;
-  values: Partial<Record<(typeof FEATURE_NAMES)[number] | (typeof LABEL_NAMES)[number], number | null>>;
-}> = [
-  {
-    code: 'B0161680',
-    minute: '08:55',
-    why: 'bar 10 of the day: 5-bar features ready, the 20-bar window not yet',
-    values: {
-      f_ret_1: -0.020000000000000018,
-      f_ret_5: 0.11363636363636354,
-      f_vol_20: null,
-      f_range_5: 0.06122448979591842,
-      f_oi_chg_5: 0,
-      f_spread_proxy: 0,
-      f_iv_proxy: null,
-      y_fwd_ret_5: 0.020408163265306145,
-      y_fwd_ret_15: -0.12244897959183676,
-    },
-  },
-  {
-    code: 'C0161547',
-    minute: '11:12',
-    // 19 flat minutes then one -9.8% return: stdev = |r| / sqrt(20) exactly, a check by hand.
-    why: 'a put after a 20-minute lull',
-    values: {
-      f_ret_1: -0.0980392156862745,
-      f_ret_5: -0.0980392156862745,
-      f_vol_20: 0.021922235073527346,
-      f_range_5: 0.10869565217391304,
-      f_oi_chg_5: 0,
-      f_spread_proxy: 0.009316770186335315,
-      f_iv_proxy: 7.103616052053645,
-      y_fwd_ret_5: 0.006211180124223503,
-      y_fwd_ret_15: 0.06211180124223592,
-    },
-  },
-  {
-    code: 'B0161680',
-    minute: '10:01',
-    why: 'two ticks in one second decide the close',
-    values: {
-      f_ret_1: 0.030303030303030276,
-      f_ret_5: 0,
-      f_vol_20: 0.02231047159100525,
-      f_range_5: 0.08823529411764697,
-      f_oi_chg_5: 0,
-      f_spread_proxy: 0.058823529411764594,
-      f_iv_proxy: 7.229419062025005,
-      y_fwd_ret_5: 0,
-      y_fwd_ret_15: 0.08823529411764697,
-    },
-  },
-  {
-    code: 'B0161535',
-    minute: '09:59',
-    why: '16 ticks in one second',
-    values: {
-      f_ret_1: -0.00171232876712335,
-      f_ret_5: -0.011864406779661052,
-      f_vol_20: 0.038966787731328334,
-      f_range_5: 0.012006861063464887,
-      f_spread_proxy: 0.001715265866209287,
-      f_iv_proxy: 12.626682356831981,
-      y_fwd_ret_5: 0,
-      y_fwd_ret_15: 0,
-    },
-  },
-  {
-    code: 'B0161660',
-    minute: '15:45',
-    why: 'the closing print: both horizons are past the close',
-    values: { f_ret_1: 0, f_vol_20: 0, y_fwd_ret_5: null, y_fwd_ret_15: null },
-  },
-];
 
 describe('features and labels of the real day', () => {
   it('match an independent computation at five (code, minute) examples', () => {
