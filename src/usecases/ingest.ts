@@ -9,15 +9,18 @@
  * copy-on-write at file level). Concurrent ingests of different files commit with optimistic retries.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { appendAll } from '../core/arrays.ts';
+import type { BarTick } from '../core/features/bars.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
-import { goldRowsFromSilver, goldUnitKey } from '../core/lake/etl/gold.ts';
+import { bronzeTickAppender, silverTickAppender, tickBatch } from '../core/lake/etl/columns.ts';
+import type { ColumnBatch } from '../core/lake/etl/columns.ts';
+import { goldRowsFromTicks, goldUnitKey } from '../core/lake/etl/gold.ts';
 import {
   bronzeCodeRow,
-  bronzeTickRow,
   dimContractLakeRow,
   fileDate,
   quarantineRow,
-  silverTickRow,
+  tickFromSilver,
   tickIdentity,
 } from '../core/lake/etl/rows.ts';
 import type { SourceInfo } from '../core/lake/etl/rows.ts';
@@ -28,8 +31,9 @@ import {
   readPlan,
   sourceHashOf,
   sourceHashOfPath,
+  writeColumnarDataFiles,
 } from '../core/lake/iceberg/index.ts';
-import type { Lake, Row, Snapshot } from '../core/lake/iceberg/index.ts';
+import type { DataFile, Lake, Row, Snapshot } from '../core/lake/iceberg/index.ts';
 import {
   BRONZE_CODES,
   BRONZE_TICKS,
@@ -46,8 +50,8 @@ import { kstDateOf } from '../core/market/kst.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { KeyValueStore } from '../core/ports/key-value.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
-import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
-import type { ReadSummary, TickRow } from '../core/xml/krx-rows.ts';
+import { readKrxXml } from '../core/xml/krx-xml-reader.ts';
+import type { CodeRow, ReadSummary, TickRow } from '../core/xml/krx-rows.ts';
 import { claimSource, finishSource } from './ingest-ledger.ts';
 
 export interface IngestDeps {
@@ -123,17 +127,16 @@ export async function ingestObject(deps: IngestDeps, key: string): Promise<Inges
   const outcome: IngestOutcome = claim.previous?.status === 'done' ? 'replaced' : 'ingested';
   try {
     const run = new IngestRun(deps, { key, sha256, ingestMs: started });
-    const read = await readKrxXmlAll(await deps.data.getStream(key), { srcFile: key });
-    await run.write(read);
+    const summary = await run.ingest(await deps.data.getStream(key));
     const finished = now();
-    await run.log(read.summary, outcome, started, finished);
+    await run.log(summary, outcome, started, finished);
     await finishSource(deps.ledger, key, owner, {
       status: 'done',
       nowMs: finished,
       details: {
         outcome,
-        accepted: read.summary.accepted,
-        quarantined: read.summary.quarantined,
+        accepted: summary.accepted,
+        quarantined: summary.quarantined,
         snapshots: JSON.stringify(run.snapshots),
       },
     });
@@ -141,7 +144,7 @@ export async function ingestObject(deps: IngestDeps, key: string): Promise<Inges
       key,
       sha256,
       outcome,
-      summary: read.summary,
+      summary,
       counts: run.counts,
       snapshots: run.snapshots,
       seconds: (finished - started) / 1000,
@@ -184,28 +187,80 @@ export async function reportFailure(
   return report;
 }
 
-/** The writes of one ingest: table handles, counts and the snapshots committed. */
+/** Rows buffered per table before they are written as a data file (bounds memory on big files). */
+const FLUSH_ROWS = 250_000;
+
+type CompactTick = BarTick;
+
+interface Unit {
+  date: string;
+  side: string;
+  /** Codes this file touches (now, or in the version it replaces). */
+  codes: Set<string>;
+  /** This file's ticks that made it into silver, compact, for the gold recomputation. */
+  ticks: CompactTick[];
+  /** What other sources already delivered for this unit. */
+  others: { identities: Set<string>; ticks: CompactTick[] };
+}
+
+/**
+ * The writes of one ingest, streamed: the reader's batches become bronze and silver data files as they
+ * arrive (committed together at the end, one snapshot per table), while compact ticks are kept per
+ * (trade date, side) unit for the gold recomputation.
+ */
 class IngestRun {
   readonly counts: IngestCounts = { ...NO_COUNTS };
   readonly snapshots: Record<string, string> = {};
   private readonly tables = new Map<string, Promise<IcebergTable>>();
   private readonly deps: IngestDeps;
   private readonly source: SourceInfo;
+  private readonly strings = new Map<string, string>();
+  private readonly units = new Map<string, Unit>();
+  // Bronze and silver rows are built straight into columns and written every FLUSH_ROWS.
+  private bronze!: ColumnBatch;
+  private silver!: ColumnBatch;
+  private appendBronze!: (tick: TickRow) => void;
+  private appendSilver!: (tick: TickRow) => void;
+  private readonly bronzeFiles: DataFile[] = [];
+  private readonly silverFiles: DataFile[] = [];
 
   constructor(deps: IngestDeps, source: SourceInfo) {
     this.deps = deps;
     this.source = source;
+    this.resetBatches();
   }
 
-  async write(read: Awaited<ReturnType<typeof readKrxXmlAll>>): Promise<void> {
-    await this.replace(
-      QUARANTINE,
-      this.source.key,
-      read.quarantined.map((q) => quarantineRow(q, this.source)),
-    );
-    this.counts.quarantined = read.quarantined.length;
-    if (read.summary.kind === 'code') await this.writeCodes(read.codes);
-    else if (read.summary.kind === 'tick') await this.writeTicks(read.ticks);
+  private resetBatches(which: 'bronze' | 'silver' | 'both' = 'both'): void {
+    if (which !== 'silver') {
+      this.bronze = tickBatch(BRONZE_TICKS);
+      this.appendBronze = bronzeTickAppender(this.bronze, this.source);
+    }
+    if (which !== 'bronze') {
+      this.silver = tickBatch(SILVER_TICKS);
+      this.appendSilver = silverTickAppender(this.silver, this.source);
+    }
+  }
+
+  async ingest(bytes: AsyncIterable<Uint8Array>): Promise<ReadSummary> {
+    const reader = readKrxXml(bytes, { srcFile: this.source.key });
+    const quarantined: Row[] = [];
+    const codes: CodeRow[] = [];
+    let summary: ReadSummary;
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) {
+        summary = next.value;
+        break;
+      }
+      for (const record of next.value.quarantined) quarantined.push(quarantineRow(record, this.source));
+      appendAll(codes, next.value.codes);
+      if (next.value.ticks.length > 0) await this.addTicks(next.value.ticks);
+    }
+    await this.replace(QUARANTINE, this.source.key, quarantined);
+    this.counts.quarantined = quarantined.length;
+    if (summary.kind === 'code') await this.writeCodes(codes);
+    else if (summary.kind === 'tick') await this.finishTicks();
+    return summary;
   }
 
   async log(summary: ReadSummary, outcome: IngestOutcome, started: number, finished: number): Promise<void> {
@@ -229,7 +284,7 @@ class IngestRun {
     ]);
   }
 
-  private async writeCodes(codes: Awaited<ReturnType<typeof readKrxXmlAll>>['codes']): Promise<void> {
+  private async writeCodes(codes: CodeRow[]): Promise<void> {
     await this.replace(
       BRONZE_CODES,
       this.source.key,
@@ -245,59 +300,40 @@ class IngestRun {
     this.counts.contracts = codes.length;
   }
 
-  private async writeTicks(ticks: TickRow[]): Promise<void> {
-    await this.replace(
-      BRONZE_TICKS,
-      this.source.key,
-      ticks.map((t) => bronzeTickRow(t, this.source)),
-    );
-    this.counts.bronze = ticks.length;
-
-    // Units are (KST trade date, side); within each, the codes this file touches now, or touched in the
-    // version it replaces (a code the corrected file no longer has must lose its gold rows).
-    const units = new Map<string, { date: string; side: string; codes: Set<string> }>();
-    const touch = (date: string, side: string, code: string) => {
-      const id = `${date}|${side}`;
-      let unit = units.get(id);
-      if (!unit) units.set(id, (unit = { date, side, codes: new Set() }));
-      unit.codes.add(code);
-    };
-    for (const tick of ticks) touch(kstDateOf(tick.ts), tick.side, tick.code);
-    for (const row of await this.previousSilverRows())
-      touch(isoDateFromDays(row.trade_date as number), row.side as string, row.code as string);
-
-    // Silver: this file's ticks minus those other files already delivered (first delivered wins).
-    const silver = await this.table(SILVER_TICKS);
-    const seen = new Set<string>();
-    for (const unit of units.values()) {
-      for (const row of await silver.read({ filter: unitFilter(unit.date, unit.side) })) {
-        if (row.src_file === this.source.key) continue; // our own earlier version is being replaced
-        seen.add(
-          tickIdentity({
-            code: row.code as string,
-            tcnt: row.tcnt as number,
-            ts: Number(row.ts as bigint) / 1000,
-            c: row.price as number,
-            ccnt: row.ccnt as number,
-          }),
-        );
+  /** Bronze takes every accepted tick; silver those no other source delivered first. */
+  private async addTicks(ticks: TickRow[]): Promise<void> {
+    for (const tick of ticks) {
+      const unit = await this.unit(kstDateOf(tick.ts), tick.side);
+      this.appendBronze(tick);
+      unit.codes.add(this.intern(tick.code));
+      if (unit.others.identities.has(tickIdentity(tick))) {
+        this.counts.duplicatesDropped++;
+        continue;
       }
+      this.appendSilver(tick);
+      unit.ticks.push(this.compact(tick));
     }
-    const fresh = ticks.filter((tick) => !seen.has(tickIdentity(tick)));
-    this.counts.duplicatesDropped = ticks.length - fresh.length;
-    await this.replace(
-      SILVER_TICKS,
-      this.source.key,
-      fresh.map((t) => silverTickRow(t, this.source)),
-    );
-    this.counts.silver = fresh.length;
+    this.counts.bronze += ticks.length;
+    if (this.bronze.length >= FLUSH_ROWS) await this.flush(BRONZE_TICKS);
+    if (this.silver.length >= FLUSH_ROWS) await this.flush(SILVER_TICKS);
+  }
 
-    // Gold: recompute the touched codes of each unit from all of its silver ticks; keep the other codes.
-    for (const unit of units.values()) {
-      const unitSilver = (await (await this.table(SILVER_TICKS)).refresh()).read({
-        filter: unitFilter(unit.date, unit.side),
-      });
-      const gold = goldRowsFromSilver((await unitSilver).filter((row) => unit.codes.has(row.code as string)));
+  private async finishTicks(): Promise<void> {
+    await this.flush(BRONZE_TICKS);
+    await this.flush(SILVER_TICKS);
+    // Codes the version being replaced had, so a code the corrected file dropped loses its gold rows.
+    for (const row of await this.ownPreviousSilverRows()) {
+      (await this.unit(isoDateFromDays(row.trade_date as number), row.side as string)).codes.add(
+        row.code as string,
+      );
+    }
+    await this.commitFiles(BRONZE_TICKS, this.bronzeFiles);
+    await this.commitFiles(SILVER_TICKS, this.silverFiles);
+    this.counts.silver = this.silverFiles.reduce((n, file) => n + Number(file.recordCount), 0);
+
+    for (const unit of this.units.values()) {
+      const inputs = [...unit.others.ticks.filter((t) => unit.codes.has(t.code)), ...unit.ticks];
+      const gold = goldRowsFromTicks(inputs);
       const unitKey = goldUnitKey(unit.date, unit.side);
       for (const [table, rows] of [
         [GOLD_BARS_1M, gold.bars],
@@ -307,7 +343,7 @@ class IngestRun {
         const kept = (
           await (await this.table(table)).read({ filter: unitFilter(unit.date, unit.side) })
         ).filter((row) => !unit.codes.has(row.code as string));
-        await this.replace(table, unitKey, [...kept, ...rows]);
+        await this.replace(table, unitKey, appendAll(kept, rows));
       }
       this.counts.goldBars += gold.bars.length;
       this.counts.goldFeatures += gold.features.length;
@@ -315,8 +351,41 @@ class IngestRun {
     }
   }
 
+  /** The unit of a (trade date, side), with what other sources delivered for it loaded on first use. */
+  private async unit(date: string, side: string): Promise<Unit> {
+    const id = `${date}|${side}`;
+    let unit = this.units.get(id);
+    if (!unit) {
+      unit = { date, side, codes: new Set(), ticks: [], others: await this.otherSources(date, side) };
+      this.units.set(id, unit);
+    }
+    return unit;
+  }
+
+  /** Silver ticks of a unit from sources other than this one (its own earlier files are being replaced). */
+  private async otherSources(date: string, side: string): Promise<Unit['others']> {
+    const silver = await this.table(SILVER_TICKS);
+    const hash = await sourceHashOf(this.source.key);
+    const plan = await silver.plan({ filter: unitFilter(date, side) });
+    const others = {
+      ...plan,
+      files: plan.files.filter((planned) => sourceHashOfPath(planned.file.path) !== hash),
+    };
+    const result: Unit['others'] = { identities: new Set(), ticks: [] };
+    for await (const batch of readPlan(this.deps.lake, others, {
+      columns: ['ymcode', 'side', 'code', 'ts', 'tcnt', 'price', 'ccnt', 'oi'],
+    })) {
+      for (const row of batch) {
+        const tick = tickFromSilver(row);
+        result.identities.add(tickIdentity(tick));
+        result.ticks.push(tick);
+      }
+    }
+    return result;
+  }
+
   /** The silver rows the earlier version of this source contributed (its data files carry its hash). */
-  private async previousSilverRows(): Promise<Row[]> {
+  private async ownPreviousSilverRows(): Promise<Row[]> {
     const silver = await this.table(SILVER_TICKS);
     const hash = await sourceHashOf(this.source.key);
     const plan = await silver.plan();
@@ -326,16 +395,39 @@ class IngestRun {
     };
     const rows: Row[] = [];
     for await (const batch of readPlan(this.deps.lake, own, { columns: ['trade_date', 'side', 'code'] }))
-      rows.push(...batch);
+      appendAll(rows, batch);
     return rows;
+  }
+
+  /** Writes the buffered columns of a table as data files (not yet committed). */
+  private async flush(definition: typeof BRONZE_TICKS | typeof SILVER_TICKS): Promise<void> {
+    const bronze = definition === BRONZE_TICKS;
+    const batch = bronze ? this.bronze : this.silver;
+    if (batch.length === 0) return;
+    const table = await this.table(definition);
+    const files = await writeColumnarDataFiles(this.deps.lake, table.metadata, batch.columns, {
+      sourceKey: this.source.key,
+    });
+    appendAll(bronze ? this.bronzeFiles : this.silverFiles, files);
+    this.resetBatches(bronze ? 'bronze' : 'silver');
+  }
+
+  private async commitFiles(definition: LakeTable, files: DataFile[]): Promise<void> {
+    const table = await this.table(definition);
+    const snapshot = await table.replaceSourceFiles(this.source.key, files, { summary: this.summary() });
+    if (snapshot) this.snapshots[definition.name] = String(snapshot['snapshot-id']);
   }
 
   private async replace(definition: LakeTable, sourceKey: string, rows: Row[]): Promise<void> {
     const table = await this.table(definition);
     const snapshot: Snapshot | undefined = await table.replaceSource(sourceKey, rows, {
-      summary: { 'quotelab.src-file': this.source.key, 'quotelab.src-sha256': this.source.sha256 },
+      summary: this.summary(),
     });
     if (snapshot) this.snapshots[definition.name] = String(snapshot['snapshot-id']);
+  }
+
+  private summary(): Record<string, string> {
+    return { 'quotelab.src-file': this.source.key, 'quotelab.src-sha256': this.source.sha256 };
   }
 
   private table(definition: LakeTable): Promise<IcebergTable> {
@@ -349,6 +441,32 @@ class IngestRun {
       this.tables.set(definition.name, table);
     }
     return table;
+  }
+
+  /** A tick reduced to what the bar builder reads, with strings that no longer pin the XML text. */
+  private compact(tick: TickRow): CompactTick {
+    return {
+      ymcode: this.intern(tick.ymcode),
+      side: tick.side,
+      code: this.intern(tick.code),
+      ts: tick.ts,
+      c: tick.c,
+      ccnt: tick.ccnt,
+      oi: tick.oi,
+    };
+  }
+
+  /**
+   * The reader's strings are slices of the decoded file; keeping one alive keeps its whole chunk. A few
+   * hundred distinct codes are copied once and shared.
+   */
+  private intern(text: string): string {
+    let shared = this.strings.get(text);
+    if (shared === undefined) {
+      shared = (' ' + text).slice(1);
+      this.strings.set(shared, shared);
+    }
+    return shared;
   }
 }
 

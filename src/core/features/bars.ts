@@ -13,6 +13,7 @@
  * late: it is dropped and counted, never merged into an emitted bar, so the live agent can report it and
  * the replay regression can explain a parity difference.
  */
+import { appendAll } from '../arrays.ts';
 import { sessionOf } from '../market/krx-calendar.ts';
 import { decodeKrxCode } from '../market/krx-code.ts';
 import type { OptionSide } from '../market/krx-code.ts';
@@ -192,8 +193,8 @@ export function buildMinuteBars(ticks: Iterable<BarTick>): { bars: MinuteBar[]; 
   const ordered = [...ticks].sort((a, b) => a.ts - b.ts);
   const builder = new MinuteBarBuilder();
   const bars: MinuteBar[] = [];
-  for (const tick of ordered) bars.push(...builder.push(tick));
-  bars.push(...builder.finish());
+  for (const tick of ordered) appendAll(bars, builder.push(tick));
+  appendAll(bars, builder.finish());
   return { bars: bars.sort(byClock), rejected: builder.rejected };
 }
 
@@ -204,15 +205,25 @@ export function closeBarTsOf(tradeDate: IsoDate, ymcode: string): number {
 
 function sessionBounds(tick: BarTick): SessionBounds {
   const tradeDate = kstDateOf(tick.ts);
-  const session = sessionOf(tradeDate, expiryOfYmcode(tick.ymcode));
-  const closeTs = kstToUtcMs(tradeDate, session.close);
-  return {
-    tradeDate,
-    openTs: kstToUtcMs(tradeDate, session.open),
-    closeTs,
-    closeBarTs: minuteStart(closeTs),
-  };
+  // Asked for every tick; a day has one answer per contract month.
+  const key = `${tradeDate}|${tick.ymcode}`;
+  let bounds = boundsCache.get(key);
+  if (bounds === undefined) {
+    const session = sessionOf(tradeDate, expiryOfYmcode(tick.ymcode));
+    const closeTs = kstToUtcMs(tradeDate, session.close);
+    bounds = {
+      tradeDate,
+      openTs: kstToUtcMs(tradeDate, session.open),
+      closeTs,
+      closeBarTs: minuteStart(closeTs),
+    };
+    if (boundsCache.size > 10_000) boundsCache.clear();
+    boundsCache.set(key, bounds);
+  }
+  return bounds;
 }
+
+const boundsCache = new Map<string, SessionBounds>();
 
 function carriedForward(previous: MinuteBar): MinuteBar {
   const barTs = previous.bar_ts + MINUTE_MS;

@@ -16,10 +16,16 @@ export function kstToUtcMs(date: IsoDate, hhmmss: string): number {
   return Date.UTC(y, m - 1, d, hh, mm, ss) - KST_OFFSET_MS;
 }
 
-/** The KST calendar date of a UTC instant. */
+/** The KST calendar date of a UTC instant (the last day's bounds are kept: callers ask tick after tick). */
 export function kstDateOf(utcMs: number): IsoDate {
-  return new Date(utcMs + KST_OFFSET_MS).toISOString().slice(0, 10);
+  if (utcMs >= lastDay.startMs && utcMs < lastDay.endMs) return lastDay.date;
+  const date = new Date(utcMs + KST_OFFSET_MS).toISOString().slice(0, 10);
+  const startMs = Date.parse(`${date}T00:00:00Z`) - KST_OFFSET_MS;
+  lastDay = { date, startMs, endMs: startMs + 86_400_000 };
+  return date;
 }
+
+let lastDay = { date: '', startMs: 0, endMs: 0 };
 
 /** The KST wall-clock time of a UTC instant as 'hhmmss'. */
 export function kstTimeOf(utcMs: number): string {

@@ -6,6 +6,7 @@
  * Nothing received is dropped silently: every row ends up accepted, or quarantined with its raw text,
  * its position (row index, byte offset, line) and a precise reason.
  */
+import { appendAll } from '../arrays.ts';
 import type { OptionSide } from '../market/krx-code.ts';
 import { DataSetScanner } from './dataset-scanner.ts';
 import type { ScanEvent, ScannedRow } from './dataset-scanner.ts';
@@ -65,9 +66,9 @@ export async function readKrxXmlAll(
   for (;;) {
     const next = await iterator.next();
     if (next.done) return { ...all, summary: next.value };
-    all.ticks.push(...next.value.ticks);
-    all.codes.push(...next.value.codes);
-    all.quarantined.push(...next.value.quarantined);
+    appendAll(all.ticks, next.value.ticks);
+    appendAll(all.codes, next.value.codes);
+    appendAll(all.quarantined, next.value.quarantined);
   }
 }
 

@@ -3,13 +3,12 @@
  * the codes a new file touched are recomputed; the unit's other codes keep their rows as they were.
  */
 import { buildGoldTables } from '../../features/gold-tables.ts';
-import type { MinuteBar } from '../../features/bars.ts';
+import type { BarTick, MinuteBar } from '../../features/bars.ts';
 import type { FeatureRow } from '../../features/features.ts';
 import type { LabelRow } from '../../features/labels.ts';
 import { FEATURE_NAMES, LABEL_NAMES } from '../../features/spec.ts';
 import { daysFromIsoDate } from '../iceberg/index.ts';
 import type { Row } from '../iceberg/index.ts';
-import { tickFromSilver } from './rows.ts';
 
 export interface GoldRows {
   bars: Row[];
@@ -24,10 +23,12 @@ export function goldUnitKey(tradeDate: string, side: string): string {
   return `gold/${tradeDate}/${side}`;
 }
 
-/** Gold rows for the given silver rows (all ticks of the codes to recompute, for one trade date). */
-export function goldRowsFromSilver(silver: readonly Row[]): GoldRows {
-  // A stable sort by time keeps ticks of the same second in file order, which is KRX's tcnt order.
-  const ticks = silver.map(tickFromSilver).sort((a, b) => a.ts - b.ts);
+/**
+ * Gold rows for the given ticks (all ticks of the codes to recompute, for one trade date, from every
+ * source). Ticks of one second must be in each source's file order, which is KRX's tcnt order: the bar
+ * builder's stable sort by time keeps it.
+ */
+export function goldRowsFromTicks(ticks: readonly BarTick[]): GoldRows {
   const gold = buildGoldTables(ticks);
   return {
     bars: gold.bars.map(barRow),

@@ -7,6 +7,7 @@ import { decodeKrxCode } from '../../market/krx-code.ts';
 import { expiryDate } from '../../market/krx-calendar.ts';
 import { kstDateOf } from '../../market/kst.ts';
 import type { IsoDate } from '../../market/kst.ts';
+import type { BarTick } from '../../features/bars.ts';
 import type { CodeRow, QuarantineRecord, TickRow } from '../../xml/krx-rows.ts';
 import { daysFromIsoDate } from '../iceberg/index.ts';
 import type { Row } from '../iceberg/index.ts';
@@ -104,9 +105,7 @@ export function silverTickRow(tick: TickRow, source: SourceInfo): Row {
 }
 
 /** A silver row back as the tick fields the feature module reads. */
-export function tickFromSilver(
-  row: Row,
-): Pick<TickRow, 'ymcode' | 'side' | 'code' | 'ts' | 'c' | 'ccnt' | 'oi' | 'tcnt'> {
+export function tickFromSilver(row: Row): BarTick & Pick<TickRow, 'tcnt'> {
   return {
     ymcode: row.ymcode as string,
     side: row.side as TickRow['side'],

@@ -122,18 +122,40 @@ export async function writeDataFiles(
   options: WriteDataOptions = {},
 ): Promise<DataFile[]> {
   if (rows.length === 0) return [];
+  return writeColumnarDataFiles(lake, metadata, rowsToColumns(currentSchema(metadata), rows), options);
+}
+
+/**
+ * The same from columns already in canonical form (schema order, one array per field, equal lengths),
+ * for writers that build columns directly and skip row objects (the ETL's bulk path). The caller
+ * guarantees the values' types; lengths and required columns are checked.
+ */
+export async function writeColumnarDataFiles(
+  lake: Lake,
+  metadata: TableMetadata,
+  columns: (IcebergValue | null)[][],
+  options: WriteDataOptions = {},
+): Promise<DataFile[]> {
   const schema = currentSchema(metadata);
   const spec = defaultSpec(metadata);
-  const columns = rowsToColumns(schema, rows);
+  const rowCount = columns[0]?.length ?? 0;
+  if (columns.length !== schema.fields.length || columns.some((column) => column.length !== rowCount)) {
+    throw new TypeError(`expected ${schema.fields.length} columns of ${rowCount} values in schema order`);
+  }
+  if (rowCount === 0) return [];
+  schema.fields.forEach((field, i) => {
+    if (field.required && columns[i]!.includes(null))
+      throw new TypeError(`required column ${field.name} has nulls`);
+  });
   const tableKey = keyOf(lake, metadata.location);
   const prefix = options.sourceKey === undefined ? '' : `${await sourceHashOf(options.sourceKey)}-`;
   const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
 
   const files: DataFile[] = [];
-  for (const group of groupByPartition(schema, spec, columns, rows.length)) {
+  for (const group of groupByPartition(schema, spec, columns, rowCount)) {
     for (let start = 0; start < group.rows.length; start += maxRows) {
       const indexes = group.rows.slice(start, start + maxRows);
-      const whole = indexes.length === rows.length; // one partition, one file: no copy needed
+      const whole = indexes.length === rowCount; // one partition, one file: no copy needed
       const slice = whole ? columns : columns.map((column) => indexes.map((i) => column[i]!));
       const folder = spec.fields.length > 0 ? `data/${partitionPath(spec, schema, group.partition)}` : 'data';
       const key = `${tableKey}/${folder}/${prefix}${crypto.randomUUID()}.parquet`;

@@ -19,5 +19,5 @@ export type { RetryPolicy, TableState } from './commit.ts';
 export { parseMetadata, serializeMetadata, currentSnapshot, snapshotAsOf } from './metadata.ts';
 export type { Snapshot, SnapshotSummary, TableMetadata } from './metadata.ts';
 export type { DataFile } from './data-file.ts';
-export { sourceHashOf, sourceHashOfPath, writeDataFiles } from './data-writer.ts';
+export { sourceHashOf, sourceHashOfPath, writeColumnarDataFiles, writeDataFiles } from './data-writer.ts';
 export type { FileChange } from './snapshot-producer.ts';

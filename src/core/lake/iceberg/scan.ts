@@ -6,6 +6,7 @@
  * records for them, then single files by their partition values and column bounds. Time travel reads
  * the snapshot's own schema, so old snapshots keep the columns they had.
  */
+import { appendAll } from '../../arrays.ts';
 import { isLive } from './data-file.ts';
 import type { DataFile, ManifestFile } from './data-file.ts';
 import { keyOf } from './lake.ts';
@@ -173,7 +174,7 @@ export async function* readPlan(
 /** Every matching row of a plan, in memory: for tests and small reads. */
 export async function readAllRows(lake: Lake, plan: FilePlan, options: ReadOptions = {}): Promise<Row[]> {
   const rows: Row[] = [];
-  for await (const batch of readPlan(lake, plan, options)) rows.push(...batch);
+  for await (const batch of readPlan(lake, plan, options)) appendAll(rows, batch);
   return rows;
 }
 

@@ -153,12 +153,24 @@ export class IcebergTable {
     rows: readonly Row[],
     options: ReplaceOptions = {},
   ): Promise<Snapshot | undefined> {
-    const hash = await sourceHashOf(sourceKey);
     const added = await writeDataFiles(this.lake, this.metadata, rows, { ...options, sourceKey });
+    return this.replaceSourceFiles(sourceKey, added, options);
+  }
+
+  /**
+   * The same replacement with data files written beforehand (by `writeDataFiles` with this `sourceKey`),
+   * so a large source can be written in batches and still land in one snapshot.
+   */
+  async replaceSourceFiles(
+    sourceKey: string,
+    added: readonly DataFile[],
+    options: Pick<ReplaceOptions, 'summary'> = {},
+  ): Promise<Snapshot | undefined> {
+    const hash = await sourceHashOf(sourceKey);
     const addedPaths = new Set(added.map((f) => f.path));
     return this.commitChange(
       {
-        added,
+        added: [...added],
         // Files of this source already in the base, never the ones this very change adds.
         removes: (file) => sourceHashOfPath(file.path) === hash && !addedPaths.has(file.path),
         summary: { ...options.summary, [SOURCE_HASH_PROPERTY]: hash },

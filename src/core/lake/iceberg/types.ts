@@ -191,13 +191,17 @@ export function microsFromDate(date: Date): bigint {
   return BigInt(date.getTime()) * 1000n;
 }
 
-/** Days since 1970-01-01 of an ISO date "YYYY-MM-DD". */
+/** Days since 1970-01-01 of an ISO date "YYYY-MM-DD" (the last answer is kept: rows repeat dates). */
 export function daysFromIsoDate(iso: string): number {
+  if (iso === lastIsoDate.iso) return lastIsoDate.days;
   const millis = Date.parse(`${iso}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || Number.isNaN(millis))
     throw new TypeError(`not an ISO date: ${iso}`);
-  return millis / 86_400_000;
+  lastIsoDate = { iso, days: millis / 86_400_000 };
+  return lastIsoDate.days;
 }
+
+let lastIsoDate = { iso: '', days: 0 };
 
 /** "YYYY-MM-DD" of a day number (days since 1970-01-01). */
 export function isoDateFromDays(days: number): string {
