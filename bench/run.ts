@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   binance: () => import('./binance.bench.ts'),
   iceberg: () => import('./iceberg.bench.ts'),
   xml: () => import('./xml.bench.ts'),
+  ingest: () => import('./ingest.bench.ts'),
 };
 
 const filter = process.argv[2];

@@ -42,14 +42,17 @@ export class EtlIngest extends Construct {
       serviceName: 'etl-ingest',
       logRetention: config.logRetentionDays as RetentionDays,
       retainLogs: config.retainData,
-      // Sized from measurement: ingesting the real day peaks at ~250 MB RSS and a 1 M-tick day at ~1.4 GB
-      // (rows are held per file); 3 GB also buys the CPU share. See docs/runbooks/etl.md.
+      // Sized from measurement (npm run bench -- ingest, docs/runbooks/etl.md): the real PUT file peaks at
+      // ~250 MB RSS; a generated 1 M-tick file runs in ~0.9 GB RSS with the V8 heap capped at 700 MB (1.8 GB
+      // uncapped, as V8 collects lazily). 3,008 MB with a 2.5 GB heap cap leaves room for ~3 M-tick files;
+      // Lambda's CPU share also grows with memory (this ETL is CPU-bound: ~11 s for 1 M ticks locally).
       memorySize: 3008,
       timeout: Duration.minutes(15),
       // Commits to one table serialise; more concurrent writers only add retries.
       reservedConcurrentExecutions: 10,
       async: { retryAttempts: 2 },
       environment: {
+        NODE_OPTIONS: '--enable-source-maps --max-old-space-size=2560',
         QUOTELAB_DATA_BUCKET: dataBucket.bucketName,
         QUOTELAB_STATE_TABLE: props.stateTable.tableName,
         QUOTELAB_INGEST_LEDGER_TABLE: props.ingestLedger.tableName,

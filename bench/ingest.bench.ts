@@ -1,0 +1,84 @@
+/**
+ * End-to-end local ingest (XML → bronze → silver → gold in Iceberg) of a generated day of about 1 M ticks,
+ * in a separate process: ticks/s on one core and peak RSS; then the latency of a query over that day's
+ * gold bars on DuckDB. Prints figures; asserts nothing. Target (issue 4): ≥ 200,000 ticks/s per core.
+ *
+ *   npm run bench -- ingest
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateMarket } from '../src/usecases/generate.ts';
+import type { BenchResult } from './types.ts';
+
+const CHILD = fileURLToPath(new URL('./ingest-child.ts', import.meta.url));
+const REAL = fileURLToPath(
+  new URL('../data/krx-options-20251201/202601_20251201_TICK_PUT.xml', import.meta.url),
+);
+
+function ingestInChild(file: string): {
+  ticks: number;
+  goldBars: number;
+  seconds: number;
+  maxRssBytes: number;
+  queryMs: number[];
+} {
+  const home = mkdtempSync(join(tmpdir(), 'quotelab-bench-ingest-home-'));
+  try {
+    const child = spawnSync(process.execPath, [CHILD, file, home], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (child.status !== 0) throw new Error(`ingest child failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()!);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const real = ingestInChild(REAL);
+  results.push({
+    name: `real PUT file (${real.ticks} ticks, ${real.goldBars} gold bars): wall time`,
+    value: real.seconds,
+    unit: 's',
+  });
+  results.push({ name: 'real PUT file: peak RSS', value: real.maxRssBytes / 1024 / 1024, unit: 'MiB' });
+
+  const dir = mkdtempSync(join(tmpdir(), 'quotelab-bench-ingest-'));
+  try {
+    await generateMarket({
+      out: dir,
+      seed: 'bench-ingest',
+      start: '2025-12-01',
+      days: 1,
+      ticksPerDay: 1_100_000,
+    });
+    const file = join(
+      dir,
+      readdirSync(dir).find((name) => name.endsWith('_TICK_CALL.xml'))!,
+    );
+    const big = ingestInChild(file);
+    const label = `generated day (${(big.ticks / 1e6).toFixed(2)} M ticks, ${big.goldBars.toLocaleString('en-US')} gold bars)`;
+    results.push({ name: `${label}: end to end`, value: big.ticks / big.seconds, unit: 'ticks/s' });
+    results.push({ name: `${label}: wall time`, value: big.seconds, unit: 's' });
+    results.push({ name: `${label}: peak RSS`, value: big.maxRssBytes / 1024 / 1024, unit: 'MiB' });
+    const warm = [...big.queryMs.slice(1)].sort((a, b) => a - b);
+    results.push({
+      name: 'query one day of gold bars (DuckDB, first run)',
+      value: big.queryMs[0]!,
+      unit: 'ms',
+    });
+    results.push({
+      name: 'query one day of gold bars (DuckDB, median of 4 warm)',
+      value: (warm[1]! + warm[2]!) / 2,
+      unit: 'ms',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
