@@ -5,18 +5,28 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STANDARD_QUERIES } from '../core/lake/standard-queries.ts';
 import type { Platform } from '../core/ports/platform.ts';
+import type { QueryResult } from '../core/ports/query-engine.ts';
 import type { ReadSummary } from '../core/xml/krx-rows.ts';
 import type { DoctorReport } from './doctor.ts';
 import { runDoctor } from './doctor.ts';
 import { generateMarket } from './generate.ts';
 import type { GenerateSummary } from './generate.ts';
+import { ingestFiles } from './ingest-files.ts';
+import type { FileIngest } from './ingest-files.ts';
+import { listTables } from './list-tables.ts';
+import type { TableStatus } from './list-tables.ts';
 import { summariseBinanceCapture, summariseKrxFiles } from './read-market-files.ts';
 import type { BinanceCaptureSummary } from './read-market-files.ts';
 
 export const SHIPPED_DATA = fileURLToPath(new URL('../../data/', import.meta.url));
 export const REAL_KRX_DAY = join(SHIPPED_DATA, 'krx-options-20251201');
 export const BINANCE_CAPTURE = join(SHIPPED_DATA, 'crypto', 'binance-spot-btcusdt-20240808.gz');
+
+/** Faults the demo's synthetic week carries, so the quarantine has something to show. */
+export const DEMO_FAULTS =
+  'duplicates=0.002,bad-price=0.001,off-grid=0.001,outside-session=0.001,time-mismatch=0.001';
 
 export interface DemoOptions {
   /** Where the demo writes its generated files (inside the quotelab home). */
@@ -29,8 +39,18 @@ export interface DemoOptions {
 export interface DemoReport {
   doctor: DoctorReport;
   realDay: ReadSummary[];
-  syntheticWeek: { generated: GenerateSummary; read: ReadSummary[]; regimeMinutes: Record<string, number> };
+  syntheticWeek: {
+    generated: GenerateSummary;
+    read: ReadSummary[];
+    regimeMinutes: Record<string, number>;
+    xmlFiles: string[];
+  };
   binance: BinanceCaptureSummary;
+  lake: {
+    ingested: FileIngest[];
+    tables: TableStatus[];
+    queries: Array<{ name: string; sql: string; result: QueryResult }>;
+  };
 }
 
 export async function runDemo(platform: Platform, options: DemoOptions): Promise<DemoReport> {
@@ -38,27 +58,46 @@ export async function runDemo(platform: Platform, options: DemoOptions): Promise
   const realDay = await readRealDay();
   const syntheticWeek = await generateAndReadWeek(options);
   const binance = await summariseBinanceCapture(BINANCE_CAPTURE);
-  return { doctor, realDay, syntheticWeek, binance };
+  const lake = await ingestIntoLake(platform, [...realDayFiles(), ...syntheticWeek.xmlFiles]);
+  return { doctor, realDay, syntheticWeek, binance, lake };
+}
+
+/** Ingests files through the ETL (idempotent: a second demo run finds them unchanged) and runs the standard queries. */
+export async function ingestIntoLake(platform: Platform, files: string[]): Promise<DemoReport['lake']> {
+  const ingested = await ingestFiles(platform, files);
+  const queries: DemoReport['lake']['queries'] = [];
+  for (const name of ['daily-summary', 'quarantine-report']) {
+    const query = STANDARD_QUERIES.find((q) => q.name === name)!;
+    queries.push({ name, sql: query.sql, result: await platform.query.query(query.sql) });
+  }
+  return { ingested, tables: await listTables(platform), queries };
 }
 
 /** The seed's real KRX day: two tick files and two code files. */
 export function readRealDay(): Promise<ReadSummary[]> {
-  const files = readdirSync(REAL_KRX_DAY)
+  return summariseKrxFiles(realDayFiles());
+}
+
+function realDayFiles(): string[] {
+  return readdirSync(REAL_KRX_DAY)
     .filter((name) => name.endsWith('.xml'))
     .sort()
     .map((name) => join(REAL_KRX_DAY, name));
-  return summariseKrxFiles(files);
 }
 
-/** Generates a synthetic week (starting on the real day's date) and reads it back. */
+/**
+ * Generates a synthetic week (the week after the real day, so the two stay apart in the lake) with a few
+ * faults injected on purpose, and reads it back: the reader must quarantine exactly the injected faults.
+ */
 export async function generateAndReadWeek(options: DemoOptions): Promise<DemoReport['syntheticWeek']> {
   const out = join(options.workDir, 'synthetic-week');
   rmSync(out, { recursive: true, force: true });
   const generated = await generateMarket({
     out,
     seed: options.seed ?? 'demo',
-    start: '2025-12-01',
+    start: '2025-12-08',
     days: options.syntheticDays ?? 5,
+    faults: DEMO_FAULTS,
   });
   const xml = generated.files
     .filter((file) => file.name.endsWith('.xml'))
@@ -71,5 +110,5 @@ export async function generateAndReadWeek(options: DemoOptions): Promise<DemoRep
       regimeMinutes[regime] = (regimeMinutes[regime] ?? 0) + 1;
     }
   }
-  return { generated, read, regimeMinutes };
+  return { generated, read, regimeMinutes, xmlFiles: xml };
 }

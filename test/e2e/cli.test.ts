@@ -27,8 +27,19 @@ describe('quotelab CLI', () => {
     expect(stdout).toContain('all checks passed');
     expect(stdout).toMatch(/✓ object store\s+write, conditional write, read, delete/);
     expect(stdout).toContain('202601_20251201_TICK_CALL.xml      1,549 ticks, 59 codes');
-    expect(stdout).toMatch(/read back: [\d,]+ ticks and 1,530 codes accepted, 0 quarantined/);
+    const readBack =
+      /read back: [\d,]+ ticks and 1,530 codes accepted, (\d+) quarantined \((\d+) faults were injected\)/.exec(
+        stdout,
+      );
+    expect(readBack, stdout).not.toBeNull();
+    expect(Number(readBack![1])).toBeGreaterThan(0);
+    expect(readBack![1]).toBe(readBack![2]);
     expect(stdout).toContain('41,249 messages (0 unknown, 0 malformed)');
+    expect(stdout).toMatch(
+      /4\. The lake: the real day and the synthetic week through the ETL \(24 ingested\)/,
+    );
+    expect(stdout).toMatch(/silver_ticks\s+\d+/);
+    expect(stdout).toContain('quotelab query "<quarantine-report>"');
     expect(stdout).toContain('What quotelab does so far:');
   });
 

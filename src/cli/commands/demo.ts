@@ -5,6 +5,7 @@ import { runDemo } from '../../usecases/demo.ts';
 import type { DemoReport } from '../../usecases/demo.ts';
 import { openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
+import { textTable } from '../format.ts';
 import { mark, printJson, printLines } from '../output.ts';
 import { formatDoctor } from './doctor.ts';
 
@@ -19,7 +20,7 @@ export const CAPABILITIES: Array<{ what: string; status: 'works' | 'next' }> = [
     what: 'KRX instruments, streaming XML reader with quarantine, synthetic market, Binance feed',
     status: 'works',
   },
-  { what: 'Iceberg lake (bronze/silver/gold), S3-triggered ETL, Athena and DuckDB queries', status: 'next' },
+  { what: 'Iceberg lake (bronze/silver/gold), S3-triggered ETL, Athena and DuckDB queries', status: 'works' },
   {
     what: 'Avellaneda–Stoikov and signal backtests with fill, queue, latency and fee models',
     status: 'next',
@@ -48,7 +49,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       }
       if (options.json) printJson({ ...report, capabilities: CAPABILITIES });
       else printLines(formatDemo(report));
-      if (!report.doctor.ok) process.exitCode = 1;
+      if (!report.doctor.ok || report.lake.ingested.some((file) => file.error)) process.exitCode = 1;
     });
 }
 
@@ -65,13 +66,27 @@ export function formatDemo(report: DemoReport): string[] {
     '1. The real KRX day (data/krx-options-20251201), read by the streaming reader:',
     ...formatSummaries(report.realDay),
     '',
-    `2. A synthetic week (seed ${week.generated.seed}, ${week.generated.days[0]} to ${week.generated.days.at(-1)}), written as KRX XML and read back:`,
+    `2. A synthetic week (seed ${week.generated.seed}, ${week.generated.days[0]} to ${week.generated.days.at(-1)}, faults injected: ${faults(week.generated.faultCounts)}), written as KRX XML and read back:`,
     `   ${week.generated.files.length} files, ${week.generated.ticks.toLocaleString('en-US')} ticks, ${(week.generated.bytes / 1024 / 1024).toFixed(1)} MiB in ${week.generated.seconds.toFixed(1)} s; true regimes (minutes): ${regimes}`,
-    `   read back: ${sum(ticks(week.read), 'accepted').toLocaleString('en-US')} ticks and ${sum(codes(week.read), 'accepted').toLocaleString('en-US')} codes accepted, ${sum(week.read, 'quarantined')} quarantined`,
+    `   read back: ${sum(ticks(week.read), 'accepted').toLocaleString('en-US')} ticks and ${sum(codes(week.read), 'accepted').toLocaleString('en-US')} codes accepted, ${sum(week.read, 'quarantined')} quarantined (${injected(week.generated.faultCounts)} faults were injected)`,
     '',
     `3. The Binance BTCUSDT capture (${b.file}):`,
     `   ${b.messages.toLocaleString('en-US')} messages (${b.unknown} unknown, ${b.malformed} malformed) over ${b.durationSeconds.toFixed(0)} s;` +
       ` order book in sync with ${b.sequenceGaps} sequence gaps; ${b.snapshots} one-second snapshots; mid ${b.firstMid?.toFixed(2)} → ${b.lastMid?.toFixed(2)}`,
+    '',
+    `4. The lake: the real day and the synthetic week through the ETL (${formatOutcomes(report)}); tables:`,
+    ...textTable(
+      ['table', 'rows', 'files', 'snapshots'],
+      report.lake.tables.map((t) => [t.name, t.records, t.dataFiles, t.snapshots]),
+    ).map((line) => `   ${line}`),
+    ...report.lake.queries.flatMap((q) => [
+      '',
+      `   quotelab query "<${q.name}>"   (${q.result.rows.length} rows, ${q.result.elapsedMs.toFixed(0)} ms)`,
+      ...textTable(
+        q.result.columns.map((c) => c.name),
+        q.result.rows.slice(0, 12),
+      ).map((line) => `   ${line}`),
+    ]),
     '',
     'What quotelab does so far:',
     ...CAPABILITIES.map(
@@ -89,6 +104,27 @@ function formatSummaries(summaries: ReadSummary[]): string[] {
     const span = s.firstTs !== undefined ? `, ${kst(s.firstTs)}–${kst(s.lastTs!)} KST` : '';
     return `   ${s.srcFile.padEnd(34)} ${what}${span}, ${s.quarantined} quarantined, ${s.encoding}`;
   });
+}
+
+function injected(counts: Partial<Record<string, number>>): number {
+  return Object.values(counts).reduce<number>((total, n) => total + (n ?? 0), 0);
+}
+
+function faults(counts: Partial<Record<string, number>>): string {
+  return Object.entries(counts)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+}
+
+function formatOutcomes(report: DemoReport): string {
+  const counts = new Map<string, number>();
+  for (const file of report.lake.ingested) {
+    const outcome = file.error
+      ? 'failed'
+      : (file.handled?.result?.outcome ?? file.handled?.skipped ?? 'done');
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
 }
 
 const ticks = (summaries: ReadSummary[]) => summaries.filter((s) => s.kind === 'tick');
