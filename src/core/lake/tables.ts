@@ -249,6 +249,68 @@ export const INGEST_LOG = table(
   [{ column: 'finished_at', transform: 'day' }],
 );
 
+/** Keys every market-making row carries: which run, which instrument. */
+const runKeys: FieldDefinition[] = [
+  { id: 1, name: 'run_id', type: 'string', required: true, doc: 'backtest or agent run id' },
+  { id: 2, name: 'strategy', type: 'string', required: true },
+  { id: 3, name: 'instrument', type: 'string', required: true },
+  { id: 4, name: 'ts', type: 'timestamptz', required: true },
+  { id: 5, name: 'trade_date', type: 'date', required: true, doc: 'KST date for KRX, UTC date otherwise' },
+];
+
+export const MM_TRADES = table(
+  'mm_trades',
+  'the extended trade log (Seed B phase 1): every fill with the market and model state at the time',
+  [
+    ...runKeys,
+    { id: 6, name: 'side', type: 'string', required: true },
+    { id: 7, name: 'price', type: 'double', required: true },
+    { id: 8, name: 'amount', type: 'double', required: true },
+    { id: 9, name: 'cost', type: 'double', required: true },
+    { id: 10, name: 'fee', type: 'double', required: true },
+    { id: 11, name: 'rebate', type: 'double', required: true },
+    { id: 12, name: 'realized_pnl', type: 'double', required: true },
+    { id: 13, name: 'position_after', type: 'double', required: true },
+    { id: 14, name: 'liquidity', type: 'string', required: true },
+    { id: 15, name: 'spread_at_trade', type: 'double' },
+    { id: 16, name: 'volatility', type: 'double' },
+    { id: 17, name: 'regime', type: 'string', required: true },
+    { id: 18, name: 'orderbook_imbalance', type: 'double' },
+    { id: 19, name: 'mid_at_trade', type: 'double' },
+    { id: 20, name: 'profitable', type: 'boolean' },
+    { id: 21, name: 'note', type: 'string', required: true },
+  ],
+  [
+    { column: 'trade_date', transform: 'identity' },
+    { column: 'strategy', transform: 'identity' },
+  ],
+);
+
+export const MM_SNAPSHOTS = table(
+  'mm_snapshots',
+  'one row per second per instrument of a run (Seed B market snapshots): mid, spread, position, volatility, depth',
+  [
+    ...runKeys,
+    { id: 6, name: 'mid', type: 'double' },
+    { id: 7, name: 'spread', type: 'double' },
+    { id: 8, name: 'bid', type: 'double' },
+    { id: 9, name: 'ask', type: 'double' },
+    { id: 10, name: 'quote_bid', type: 'double' },
+    { id: 11, name: 'quote_ask', type: 'double' },
+    { id: 12, name: 'position', type: 'double', required: true },
+    { id: 13, name: 'volatility', type: 'double' },
+    { id: 14, name: 'bid_depth', type: 'double' },
+    { id: 15, name: 'ask_depth', type: 'double' },
+    { id: 16, name: 'imbalance', type: 'double' },
+    { id: 17, name: 'equity', type: 'double', required: true },
+    { id: 18, name: 'regime', type: 'string', required: true },
+  ],
+  [
+    { column: 'trade_date', transform: 'identity' },
+    { column: 'strategy', transform: 'identity' },
+  ],
+);
+
 export const LAKE_TABLES: readonly LakeTable[] = [
   BRONZE_TICKS,
   BRONZE_CODES,
@@ -259,4 +321,6 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   GOLD_FEATURES_1M,
   GOLD_LABELS_1M,
   INGEST_LOG,
+  MM_TRADES,
+  MM_SNAPSHOTS,
 ];
