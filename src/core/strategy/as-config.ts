@@ -1,0 +1,189 @@
+/**
+ * Configuration of the Avellaneda–Stoikov quoter: the full type, its defaults (Seed B's where it has
+ * them), presets for the two markets, and the merge of user options over defaults.
+ *
+ * Units (see avellaneda-stoikov.ts for why): κ per fraction of the mid; σ as a standard deviation of
+ * simple returns per √second (the trade log's `volatility` unit); spreads as fractions of the mid;
+ * order size and quantity limits in contracts or base units; notional in the instrument's currency.
+ */
+import { DAY_MS, KRX_SESSION_MS } from './horizon.ts';
+import type { HorizonConfig } from './horizon.ts';
+import type { KappaEstimatorConfig } from './kappa-estimator.ts';
+import { REGIME_LABELS, REGIME_PRESETS } from './regime-presets.ts';
+import type { RegimePreset, RegimePresetName } from './regime-presets.ts';
+import type { RequoteRule } from './requote-policy.ts';
+
+export interface VolatilitySettings {
+  /** Clock of the mid samples, ms. */
+  sampleIntervalMs: number;
+  /** Returns in the window (Seed B: 20). */
+  window: number;
+  method: 'window' | 'ewma';
+  ewmaHalfLifeSamples: number;
+  /** Returns needed before the estimate replaces the prior (default: the window). */
+  minReturns?: number;
+  /** σ used until then: standard deviation of simple returns of the mid per √second. */
+  priorPerSqrtSecond: number;
+}
+
+export interface RegimeSettings {
+  enabled: boolean;
+  presets: Readonly<Record<RegimePresetName, Readonly<RegimePreset>>>;
+  labels: Readonly<Record<string, RegimePresetName>>;
+}
+
+export interface AvellanedaStoikovConfig {
+  name: string;
+  /** Risk aversion γ, per lot of inventory (Seed B default 1.0). */
+  gamma: number;
+  /** Liquidity κ per fraction of the mid (Seed B default 1000); the estimator's prior when it fits κ. */
+  kappa: number;
+  horizon: HorizonConfig;
+  /** Spread clamp as fractions of the mid (Seed B 0.1 %–1 %), before the regime multiplier. */
+  minSpreadFraction: number;
+  maxSpreadFraction: number;
+  /** Quantity per quote (a multiple of the lot size); also the inventory unit q counts in. */
+  orderSize: number;
+  /** Quotes per side, and the distance between them in grid steps. */
+  levels: number;
+  levelSpacingTicks: number;
+  /** Position limits; the tighter applies; at least one is required. */
+  maxPositionQuantity?: number;
+  maxPositionNotional?: number;
+  requote: RequoteRule;
+  /** Keep quotes on their own side of the touch (the mid, on trade-only data). */
+  postOnly: boolean;
+  volatility: VolatilitySettings;
+  kappaEstimator: KappaEstimatorConfig;
+  regimes: RegimeSettings;
+  /** Timer wake-up (for τ and quote age); the strategy also wakes on every event. */
+  wakeIntervalMs: number;
+}
+
+/** User options: any top-level field, and any field of the nested groups. */
+export type AvellanedaStoikovOptions = Partial<
+  Omit<AvellanedaStoikovConfig, 'horizon' | 'requote' | 'volatility' | 'kappaEstimator' | 'regimes'>
+> & {
+  horizon?: Partial<HorizonConfig>;
+  requote?: Partial<RequoteRule>;
+  volatility?: Partial<VolatilitySettings>;
+  kappaEstimator?: Partial<KappaEstimatorConfig>;
+  regimes?: Partial<RegimeSettings>;
+};
+
+export const AS_DEFAULTS: Readonly<AvellanedaStoikovConfig> = Object.freeze({
+  name: 'avellaneda-stoikov',
+  gamma: 1.0,
+  kappa: 1000,
+  horizon: Object.freeze({ mode: 'rolling', unitMs: DAY_MS, minTau: 0 }),
+  minSpreadFraction: 0.001,
+  maxSpreadFraction: 0.01,
+  orderSize: 1,
+  levels: 1,
+  levelSpacingTicks: 1,
+  maxPositionQuantity: 10,
+  maxPositionNotional: undefined,
+  requote: Object.freeze({ minTicks: 2, maxAgeMs: 60_000 }),
+  postOnly: true,
+  volatility: Object.freeze({
+    sampleIntervalMs: 1000,
+    window: 20,
+    method: 'window',
+    ewmaHalfLifeSamples: 20,
+    priorPerSqrtSecond: 1e-4,
+  }),
+  kappaEstimator: Object.freeze({ enabled: true, windowTrades: 500, priorTrades: 50, min: 100, max: 5000 }),
+  regimes: Object.freeze({ enabled: true, presets: REGIME_PRESETS, labels: REGIME_LABELS }),
+  wakeIntervalMs: 1000,
+} satisfies AvellanedaStoikovConfig);
+
+/**
+ * KOSPI200 options: τ to the session close in sessions, σ on the minute (the bars' clock: 20 returns =
+ * 20 minutes, as f_vol_20), a prior of 0.2 %/√s (about 1.5 % a minute, an ordinary premium's move),
+ * limits in contracts, and re-pricing on any one-tick move (a tick is a large step on a cheap premium).
+ */
+export const KRX_OPTION_AS_OPTIONS: Readonly<AvellanedaStoikovOptions> =
+  Object.freeze<AvellanedaStoikovOptions>({
+    name: 'avellaneda-stoikov-krx',
+    horizon: { mode: 'session', unitMs: KRX_SESSION_MS, minTau: 0 },
+    orderSize: 1,
+    maxPositionQuantity: 10,
+    requote: { minTicks: 1, maxAgeMs: 60_000 },
+    volatility: { sampleIntervalMs: 60_000, priorPerSqrtSecond: 0.002 },
+  });
+
+/**
+ * BTCUSDT (Seed B's bot): a rolling one-day horizon, σ on the second, a 1·10⁻⁴/√s prior (about 0.6 % an
+ * hour), Seed B's $5,000 notional limit, 0.001 BTC per quote, and re-pricing on a move of 100 ticks
+ * ($1.00, 0.001 % of a $100,000 price), since a 0.01 tick is noise at a spread of ≥ 0.1 %.
+ */
+export const CRYPTO_AS_OPTIONS: Readonly<AvellanedaStoikovOptions> = Object.freeze<AvellanedaStoikovOptions>({
+  name: 'avellaneda-stoikov-crypto',
+  horizon: { mode: 'rolling', unitMs: DAY_MS, minTau: 0 },
+  orderSize: 0.001,
+  maxPositionQuantity: undefined,
+  maxPositionNotional: 5000,
+  requote: { minTicks: 100, maxAgeMs: 30_000 },
+  volatility: { sampleIntervalMs: 1000, priorPerSqrtSecond: 1e-4 },
+});
+
+/** Defaults, overridden by each options object in turn (later wins), validated. */
+export function resolveAsConfig(
+  ...options: ReadonlyArray<AvellanedaStoikovOptions>
+): AvellanedaStoikovConfig {
+  let config: AvellanedaStoikovConfig = { ...AS_DEFAULTS };
+  for (const o of options) {
+    config = {
+      ...config,
+      ...withoutUndefinedGroups(o),
+      horizon: { ...config.horizon, ...o.horizon },
+      requote: { ...config.requote, ...o.requote },
+      volatility: { ...config.volatility, ...o.volatility },
+      kappaEstimator: { ...config.kappaEstimator, ...o.kappaEstimator },
+      regimes: { ...config.regimes, ...o.regimes },
+    };
+  }
+  validate(config);
+  return config;
+}
+
+function withoutUndefinedGroups(o: AvellanedaStoikovOptions): Partial<AvellanedaStoikovConfig> {
+  const { horizon: _h, requote: _r, volatility: _v, kappaEstimator: _k, regimes: _g, ...rest } = o;
+  return rest;
+}
+
+function validate(c: AvellanedaStoikovConfig): void {
+  const fail = (message: string): never => {
+    throw new RangeError(`avellaneda-stoikov config: ${message}`);
+  };
+  if (!(c.gamma >= 0)) fail(`gamma ${c.gamma} must be ≥ 0`);
+  if (!(c.kappa > 0)) fail(`kappa ${c.kappa} must be > 0`);
+  if (!['session', 'rolling', 'infinite'].includes(c.horizon.mode))
+    fail(`unknown horizon mode ${c.horizon.mode}`);
+  if (!(c.horizon.unitMs > 0)) fail(`horizon.unitMs ${c.horizon.unitMs} must be > 0`);
+  if (!(c.horizon.minTau >= 0)) fail(`horizon.minTau ${c.horizon.minTau} must be ≥ 0`);
+  if (!(c.minSpreadFraction >= 0) || !(c.maxSpreadFraction >= c.minSpreadFraction)) {
+    fail(`spread fractions [${c.minSpreadFraction}, ${c.maxSpreadFraction}] must satisfy 0 ≤ min ≤ max`);
+  }
+  if (!(c.orderSize > 0)) fail(`orderSize ${c.orderSize} must be > 0`);
+  if (!Number.isInteger(c.levels) || c.levels < 1) fail(`levels ${c.levels} must be an integer ≥ 1`);
+  if (!Number.isInteger(c.levelSpacingTicks) || c.levelSpacingTicks < 1) {
+    fail(`levelSpacingTicks ${c.levelSpacingTicks} must be an integer ≥ 1`);
+  }
+  if (c.maxPositionQuantity === undefined && c.maxPositionNotional === undefined) {
+    fail('set maxPositionQuantity or maxPositionNotional');
+  }
+  if (c.maxPositionQuantity !== undefined && !(c.maxPositionQuantity >= 0))
+    fail('maxPositionQuantity must be ≥ 0');
+  if (c.maxPositionNotional !== undefined && !(c.maxPositionNotional >= 0))
+    fail('maxPositionNotional must be ≥ 0');
+  if (!(c.requote.minTicks >= 0) || !(c.requote.maxAgeMs > 0))
+    fail('requote needs minTicks ≥ 0 and maxAgeMs > 0');
+  if (!(c.volatility.priorPerSqrtSecond >= 0)) fail('volatility.priorPerSqrtSecond must be ≥ 0');
+  if (!(c.wakeIntervalMs > 0)) fail(`wakeIntervalMs ${c.wakeIntervalMs} must be > 0`);
+  for (const [name, preset] of Object.entries(c.regimes.presets)) {
+    if (!(preset.gamma >= 0) || !(preset.kappa > 0) || !(preset.spreadMultiplier > 0)) {
+      fail(`regime preset ${name} needs gamma ≥ 0, kappa > 0, spreadMultiplier > 0`);
+    }
+  }
+}
