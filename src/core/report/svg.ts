@@ -1,0 +1,298 @@
+/**
+ * Inline SVG charts for the HTML report: time series (lines, steps, dots), bars and box plots. Each
+ * returns one <figure> with the <svg> and an HTML legend; no scripts, fonts or external references, so a
+ * report opens offline. Every label is escaped; coordinates are rounded to 0.1 px to keep files small.
+ *
+ * Callers downsample first (downsample.ts): a chart draws every point it is given.
+ */
+import { escapeHtml } from './escape.ts';
+import type { DisplayZone } from './format.ts';
+import { formatCompact } from './format.ts';
+import type { BoxStats } from './stats.ts';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Series {
+  label: string;
+  color: string;
+  /** In x order; a NaN y breaks a line or step series. */
+  points: readonly Point[];
+  style: 'line' | 'step' | 'dots';
+  /** Line width, or dot diameter (default 1.5 for lines, 3 for dots). */
+  size?: number;
+}
+
+const WIDTH = 880;
+const HEIGHT = 260;
+const MARGIN = { top: 12, right: 16, bottom: 28, left: 86 };
+const PLOT_WIDTH = WIDTH - MARGIN.left - MARGIN.right;
+const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
+
+function round(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+interface Scale {
+  (value: number): number;
+  domain: readonly [number, number];
+}
+
+function linearScale(domain: readonly [number, number], from: number, to: number): Scale {
+  const [low, high] = domain;
+  const span = high - low;
+  const scale = ((value: number) => from + ((value - low) / span) * (to - from)) as Scale;
+  scale.domain = domain;
+  return scale;
+}
+
+/** Widens a degenerate or empty range so it can be drawn. */
+function padDomain(low: number, high: number): [number, number] {
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return [0, 1];
+  if (high > low) return [low, high];
+  const pad = Math.abs(low) > 0 ? Math.abs(low) * 0.01 : 1;
+  return [low - pad, high + pad];
+}
+
+/** About `count` round tick values (1, 2 or 5 × 10^k apart) inside [low, high]. */
+export function niceTicks(low: number, high: number, count = 5): number[] {
+  const raw = (high - low) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step =
+    [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
+    ticks.push(Math.abs(tick) < step * 1e-9 ? 0 : Number(tick.toPrecision(12)));
+  }
+  return ticks;
+}
+
+const TIME_STEPS_MS = [
+  1_000,
+  5_000,
+  15_000,
+  30_000,
+  60_000,
+  300_000,
+  900_000,
+  1_800_000,
+  3_600_000,
+  10_800_000,
+  21_600_000,
+  43_200_000,
+  86_400_000,
+  7 * 86_400_000,
+  30 * 86_400_000,
+];
+
+/** Round wall-clock ticks in the zone, about six across [low, high]. */
+function timeTicks(
+  low: number,
+  high: number,
+  zone: DisplayZone,
+): { values: number[]; label: (ts: number) => string } {
+  const step = TIME_STEPS_MS.find((candidate) => (high - low) / candidate <= 6) ?? 365 * 86_400_000;
+  const values: number[] = [];
+  const first = Math.ceil((low + zone.offsetMs) / step) * step - zone.offsetMs;
+  for (let tick = first; tick <= high; tick += step) values.push(tick);
+  const label = (ts: number): string => {
+    const iso = new Date(ts + zone.offsetMs).toISOString();
+    if (step >= 86_400_000) return iso.slice(5, 10);
+    return step >= 60_000 ? iso.slice(11, 16) : iso.slice(11, 19);
+  };
+  return { values, label };
+}
+
+function legend(series: readonly { label: string; color: string }[]): string {
+  return series
+    .map(
+      (entry) =>
+        `<span class="key"><span class="swatch" style="background:${entry.color}"></span>${escapeHtml(entry.label)}</span>`,
+    )
+    .join('');
+}
+
+function frame(id: string, title: string, body: string, keys: string, note?: string): string {
+  const caption = `<figcaption><strong>${escapeHtml(title)}</strong>${keys === '' ? '' : ` <span class="legend">${keys}</span>`}${note === undefined ? '' : `<br><small>${escapeHtml(note)}</small>`}</figcaption>`;
+  return (
+    `<figure class="chart">${caption}` +
+    `<svg class="chart-svg" data-chart="${escapeHtml(id)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">` +
+    `${body}</svg></figure>`
+  );
+}
+
+function yAxis(scale: Scale, format: (value: number) => string, yLabel: string): string {
+  const parts: string[] = [];
+  for (const tick of niceTicks(scale.domain[0], scale.domain[1])) {
+    const y = round(scale(tick));
+    parts.push(
+      `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}"/>` +
+        `<text class="tick" x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeHtml(format(tick))}</text>`,
+    );
+  }
+  parts.push(
+    `<text class="axis-label" transform="translate(12 ${MARGIN.top + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
+  );
+  return parts.join('');
+}
+
+function noData(): string {
+  return `<text class="empty" x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no data</text>`;
+}
+
+function seriesPath(series: Series, x: Scale, y: Scale): string {
+  const commands: string[] = [];
+  let open = false;
+  for (const point of series.points) {
+    if (!Number.isFinite(point.y) || !Number.isFinite(point.x)) {
+      open = false;
+      continue;
+    }
+    const px = round(x(point.x));
+    const py = round(y(point.y));
+    if (series.style === 'dots') commands.push(`M${px} ${py}h0`);
+    else if (!open) commands.push(`M${px} ${py}`);
+    else if (series.style === 'step') commands.push(`H${px}V${py}`);
+    else commands.push(`L${px} ${py}`);
+    open = true;
+  }
+  if (commands.length === 0) return '';
+  const dots = series.style === 'dots';
+  const size = series.size ?? (dots ? 3 : 1.5);
+  return `<path d="${commands.join('')}" fill="none" stroke="${series.color}" stroke-width="${size}"${dots ? ' stroke-linecap="round"' : ' stroke-linejoin="round"'}/>`;
+}
+
+export interface TimeChartSpec {
+  id: string;
+  title: string;
+  yLabel: string;
+  series: readonly Series[];
+  zone: DisplayZone;
+  yFormat?: (value: number) => string;
+  /** Draw a line at y = 0 when it is in range. */
+  zeroLine?: boolean;
+  note?: string;
+}
+
+export function timeChart(spec: TimeChartSpec): string {
+  let xLow = Infinity;
+  let xHigh = -Infinity;
+  let yLow = Infinity;
+  let yHigh = -Infinity;
+  for (const series of spec.series) {
+    for (const point of series.points) {
+      if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) continue;
+      xLow = Math.min(xLow, point.x);
+      xHigh = Math.max(xHigh, point.x);
+      yLow = Math.min(yLow, point.y);
+      yHigh = Math.max(yHigh, point.y);
+    }
+  }
+  const keys = legend(spec.series);
+  if (xLow > xHigh) return frame(spec.id, spec.title, noData(), keys, spec.note);
+  const x = linearScale(padDomain(xLow, xHigh), MARGIN.left, WIDTH - MARGIN.right);
+  const [padLow, padHigh] = padDomain(yLow, yHigh);
+  const margin = (padHigh - padLow) * 0.05;
+  const y = linearScale([padLow - margin, padHigh + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  const ticks = timeTicks(x.domain[0], x.domain[1], spec.zone);
+  const xAxis = ticks.values
+    .map(
+      (tick) =>
+        `<text class="tick" x="${round(x(tick))}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(ticks.label(tick))}</text>`,
+    )
+    .join('');
+  const zero =
+    spec.zeroLine === true && y.domain[0] < 0 && y.domain[1] > 0
+      ? `<line class="zero" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`
+      : '';
+  const paths = spec.series.map((series) => seriesPath(series, x, y)).join('');
+  const zoneNote = `time in ${spec.zone.label}`;
+  return frame(
+    spec.id,
+    spec.title,
+    yAxis(y, format, spec.yLabel) + zero + xAxis + paths,
+    keys,
+    spec.note === undefined ? zoneNote : `${spec.note}; ${zoneNote}`,
+  );
+}
+
+export interface BarChartSpec {
+  id: string;
+  title: string;
+  yLabel: string;
+  bars: readonly { label: string; value: number }[];
+  yFormat?: (value: number) => string;
+  note?: string;
+}
+
+const POSITIVE = '#2e7d32';
+const NEGATIVE = '#c62828';
+
+/** Vertical bars from zero, green above and red below. */
+export function barChart(spec: BarChartSpec): string {
+  const bars = spec.bars.filter((bar) => Number.isFinite(bar.value));
+  if (bars.length === 0) return frame(spec.id, spec.title, noData(), '', spec.note);
+  const values = bars.map((bar) => bar.value);
+  const [low, high] = padDomain(Math.min(0, ...values), Math.max(0, ...values));
+  const margin = (high - low) * 0.05;
+  const y = linearScale([low - margin, high + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  const slot = PLOT_WIDTH / bars.length;
+  const barWidth = Math.min(80, slot * 0.6);
+  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  const body = bars
+    .map((bar, index) => {
+      const centre = MARGIN.left + slot * (index + 0.5);
+      const top = y(Math.max(0, bar.value));
+      const bottom = y(Math.min(0, bar.value));
+      return (
+        `<rect x="${round(centre - barWidth / 2)}" y="${round(top)}" width="${round(barWidth)}" height="${round(Math.max(0.5, bottom - top))}" fill="${bar.value >= 0 ? POSITIVE : NEGATIVE}"><title>${escapeHtml(`${bar.label}: ${format(bar.value)}`)}</title></rect>` +
+        `<text class="tick" x="${round(centre)}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(bar.label)}</text>`
+      );
+    })
+    .join('');
+  const zero = `<line class="zero" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`;
+  return frame(spec.id, spec.title, yAxis(y, format, spec.yLabel) + body + zero, '', spec.note);
+}
+
+export interface BoxChartSpec {
+  id: string;
+  title: string;
+  yLabel: string;
+  boxes: readonly { label: string; stats: BoxStats }[];
+  yFormat?: (value: number) => string;
+  note?: string;
+}
+
+/** Box plots: whiskers at min and max, box from q1 to q3, a line at the median, a dot at the mean. */
+export function boxChart(spec: BoxChartSpec): string {
+  const boxes = spec.boxes.filter((box) => box.stats.count > 0);
+  if (boxes.length === 0) return frame(spec.id, spec.title, noData(), '', spec.note);
+  const [low, high] = padDomain(
+    Math.min(...boxes.map((b) => b.stats.min)),
+    Math.max(...boxes.map((b) => b.stats.max)),
+  );
+  const margin = (high - low) * 0.05;
+  const y = linearScale([low - margin, high + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  const slot = PLOT_WIDTH / boxes.length;
+  const boxWidth = Math.min(70, slot * 0.5);
+  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  const body = boxes
+    .map(({ label, stats }, index) => {
+      const centre = MARGIN.left + slot * (index + 0.5);
+      const left = centre - boxWidth / 2;
+      const summary = `${label}: n ${stats.count}, min ${format(stats.min)}, q1 ${format(stats.q1)}, median ${format(stats.median)}, q3 ${format(stats.q3)}, max ${format(stats.max)}, mean ${format(stats.mean)}`;
+      return (
+        `<g class="box"><title>${escapeHtml(summary)}</title>` +
+        `<line x1="${round(centre)}" x2="${round(centre)}" y1="${round(y(stats.max))}" y2="${round(y(stats.min))}" stroke="#555"/>` +
+        `<rect x="${round(left)}" y="${round(y(stats.q3))}" width="${round(boxWidth)}" height="${round(Math.max(0.5, y(stats.q1) - y(stats.q3)))}" fill="#90caf9" stroke="#1565c0"/>` +
+        `<line x1="${round(left)}" x2="${round(left + boxWidth)}" y1="${round(y(stats.median))}" y2="${round(y(stats.median))}" stroke="#0d47a1" stroke-width="2"/>` +
+        `<circle cx="${round(centre)}" cy="${round(y(stats.mean))}" r="2.5" fill="#000"/></g>` +
+        `<text class="tick" x="${round(centre)}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(`${label} (n ${stats.count})`)}</text>`
+      );
+    })
+    .join('');
+  return frame(spec.id, spec.title, yAxis(y, format, spec.yLabel) + body, '', spec.note);
+}
