@@ -131,7 +131,12 @@ export interface Fill {
 /** The risk gate's answer to a decision (src/core/risk). */
 export type RiskDecision =
   | { allow: true }
-  | { allow: false; reason: string; /** What is still allowed: reduce-only means quotes that shrink |position|. */ mode: 'halt' | 'reduce-only' };
+  | {
+      allow: false;
+      reason: string;
+      /** What is still allowed: reduce-only means quotes that shrink |position|. */ mode:
+        'halt' | 'reduce-only';
+    };
 
 /** What the risk gate sees before each decision is acted on. */
 export interface RiskInputs {

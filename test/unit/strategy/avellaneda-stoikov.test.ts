@@ -10,7 +10,7 @@ import { Random } from '../../../src/core/synth/random.ts';
 import { accountView, asViews, CENT_SPEC, marketView, trade } from './fixtures.ts';
 import type { MutableAccount, MutableMarket } from './fixtures.ts';
 
-const KRX = krxOptionSpec('B0161530', 2026);
+const KRX = krxOptionSpec('B0161530');
 /** 12:15 KST on an ordinary trading day of the January 2026 contract: half the session (210 of 420 minutes) left. */
 const KRX_NOON = kstToUtcMs('2026-01-06', '121500');
 

@@ -13,7 +13,7 @@ import {
 import { ladder, placeQuotes } from '../../../src/core/strategy/quote-placement.ts';
 import type { PlacedQuotes } from '../../../src/core/strategy/quote-placement.ts';
 
-const KRX = krxOptionSpec('B0161530', 2026);
+const KRX = krxOptionSpec('B0161530');
 const noBook = (mid: number) => ({ bid: NaN, ask: NaN, mid });
 const placed = (): PlacedQuotes => ({ bid: NaN, ask: NaN, bidCap: NaN, askFloor: NaN });
 

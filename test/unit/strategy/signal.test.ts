@@ -13,7 +13,7 @@ import { Random } from '../../../src/core/synth/random.ts';
 import { accountView, asViews, marketView, trade } from './fixtures.ts';
 
 const CODE = 'B0161530';
-const KRX = krxOptionSpec(CODE, 2026);
+const KRX = krxOptionSpec(CODE);
 const NINE = kstToUtcMs('2026-01-06', '090000');
 const MINUTE = 60_000;
 

@@ -1,0 +1,20 @@
+/**
+ * The backtester: `runBacktest(events, config)` and its parts (fill models, latency, fees, instruments,
+ * event sources for KRX ticks and synthetic streams, trade-log serialisation). Contracts in types.ts.
+ */
+export { runBacktest } from './engine.ts';
+export type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
+export type { FillModel, FillSink } from './fill-model.ts';
+export { tradeThrough } from './trade-through.ts';
+export type { TradeThroughOptions } from './trade-through.ts';
+export { conservativeQueue, logQueueShare, powerQueueShare, probabilisticQueue } from './queue-fill.ts';
+export type { QueueShare } from './queue-fill.ts';
+export { constantLatency, empiricalLatency } from './latency.ts';
+export type { LatencyModel } from './latency.ts';
+export { BINANCE_SPOT_FEES, feeOf, KRX_OPTION_FEES, NO_FEES } from './fees.ts';
+export type { FeeConfig, FeeSchedule } from './fees.ts';
+export { syntheticEvents } from './synthetic-events.ts';
+export type { SyntheticEventOptions } from './synthetic-events.ts';
+export { TRADE_LOG_COLUMNS, tradeLogToCsv, tradeLogToJsonLines } from './trade-log.ts';
+export { canonicalPrice } from './orders.ts';
+export type * from './types.ts';
