@@ -89,6 +89,15 @@ export interface HtmlReportInput {
   marketTrades?: readonly MarketTradePoint[];
   /** Regimes for the spread-by-regime chart (default: the snapshots' own); use the same as for the metrics. */
   regimes?: RegimeSeries;
+  /**
+   * When the metrics are a portfolio's (whose snapshots carry no quotes), the one instrument the quotes
+   * and spread charts draw: its own snapshots and fills. Default: the metrics' instrument.
+   */
+  focus?: {
+    instrument: string;
+    snapshots: readonly SnapshotRecord[];
+    trades: readonly TradeLogEntry[];
+  };
   options?: Partial<HtmlReportOptions>;
 }
 
@@ -113,14 +122,19 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const snapshots = input.snapshots.filter((s) => instrument === undefined || s.instrument === instrument);
   const trades = input.trades.filter((t) => instrument === undefined || t.instrument === instrument);
   const title = meta.title ?? `${meta.strategy} on ${instrument ?? 'no instrument'}`;
+  const focus: {
+    instrument: string | undefined;
+    snapshots: readonly SnapshotRecord[];
+    trades: readonly TradeLogEntry[];
+  } = input.focus ?? { instrument, snapshots, trades };
   const body = [
     header(title, meta, metrics, options.zone),
     metricsSection(metrics, options.zone),
     '<section><h2>Charts</h2>',
     equityChart(onCapital(snapshots, metrics.initialCapital, metrics.equityAtStart), options),
     inventoryChart(snapshots, trades, options),
-    quotesChart(snapshots, trades, input.marketTrades ?? [], instrument, options),
-    spreadChart(snapshots, input.regimes),
+    quotesChart(focus.snapshots, focus.trades, input.marketTrades ?? [], focus.instrument, options),
+    spreadChart(focus.snapshots, input.regimes),
     regimePnlChart(metrics),
     '</section>',
     dailySection(metrics, options.dayRows),

@@ -46,8 +46,15 @@ export interface BacktestConfig {
   depthLevels?: number;
   /** `profitable` marks each fill to mid this long after it (default 60,000 ms). */
   profitHorizonMs?: number;
-  /** Which instruments get per-second snapshots: 'traded' (default: those with a strategy), 'all', 'none' or names. */
+  /** Which instruments get per-second snapshots: 'traded' (default: those with a strategy), 'all', 'none' or names. An instrument is snapshotted from its first price on. */
   snapshots?: 'traded' | 'all' | 'none' | readonly string[];
+  /**
+   * Which seconds get snapshots (by the second's end time); default every second. KRX runs pass the
+   * session test so nights and weekends do not fill the snapshot table with flat rows.
+   */
+  snapshotWhen?: (endMs: number) => boolean;
+  /** Called every 2^20 events and at the end, for progress bars. */
+  onProgress?: (processed: number, total: number) => void;
   /** Cash each traded instrument's account starts with (default 0: equity is then PnL). */
   initialCash?: number;
   /**
@@ -108,10 +115,20 @@ export interface RunStats {
   snapshots: number;
 }
 
+/** The whole account, once per second (snapshot seconds only): equity summed over traded instruments. */
+export interface PortfolioSeries {
+  ts: Float64Array;
+  /** Sum of the traded instruments' equity, marked to their mids. */
+  equity: Float64Array;
+  /** Sum of |position| over traded instruments (gross exposure in contracts / units). */
+  grossPosition: Float64Array;
+}
+
 export interface BacktestResult {
   fills: Fill[];
   tradeLog: TradeLogEntry[];
   snapshots: SnapshotRecord[];
+  portfolio: PortfolioSeries;
   /** One per traded instrument, in event-table order. */
   instruments: InstrumentResult[];
   totals: { equity: number; cash: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };

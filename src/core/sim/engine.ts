@@ -74,6 +74,9 @@ import type {
   TradeLogEntry,
 } from './types.ts';
 
+/** Progress is reported every 2^20 events (a mask test on the hot path, nothing more). */
+const PROGRESS_MASK = (1 << 20) - 1;
+
 export function runBacktest(events: EventColumns, config: BacktestConfig): BacktestResult {
   return new Backtest(events, config).run();
 }
@@ -141,6 +144,8 @@ class Backtest implements FillSink {
   private lastObserveMs = -Infinity;
 
   private nextSnapshotMs = Infinity;
+  private readonly snapshotWhen?: (endMs: number) => boolean;
+  private readonly onProgress?: (processed: number, total: number) => void;
   private nextHousekeepingMs = Infinity;
   private readonly profitQueue: TradeLogEntry[] = [];
   private readonly profitRuntimes: InstrumentRuntime[] = [];
@@ -165,6 +170,9 @@ class Backtest implements FillSink {
   private readonly fills: Fill[] = [];
   private readonly tradeLog: TradeLogEntry[] = [];
   private readonly snapshots: SnapshotRecord[] = [];
+  private readonly portfolioTs: number[] = [];
+  private readonly portfolioEquity: number[] = [];
+  private readonly portfolioGross: number[] = [];
   private readonly stats: RunStats;
 
   constructor(events: EventColumns, config: BacktestConfig) {
@@ -185,6 +193,8 @@ class Backtest implements FillSink {
     const n = events.length;
     this.endMs = config.endMs ?? (n > 0 ? events.ts[n - 1]! : -Infinity);
 
+    this.snapshotWhen = config.snapshotWhen;
+    this.onProgress = config.onProgress;
     const snapshotChoice = config.snapshots ?? 'traded';
     const snapshotNames = Array.isArray(snapshotChoice) ? new Set<string>(snapshotChoice) : undefined;
     const halfLife = config.volatilityHalfLifeSeconds ?? 60;
@@ -259,6 +269,7 @@ class Backtest implements FillSink {
       if (t >= this.nextHousekeepingMs) this.housekeeping(t);
       if (te === t) {
         this.exchangeEvent(e++);
+        if ((e & PROGRESS_MASK) === 0 && this.onProgress !== undefined) this.onProgress(e, n);
         // Without feed latency the wake-up for this event usually comes next: take it now when nothing
         // else is due at t (the same order the loop would choose, without another pass).
         if (
@@ -272,6 +283,7 @@ class Backtest implements FillSink {
       else this.wake(t);
     }
     this.stats.events = e;
+    this.onProgress?.(e, n);
     return this.finish();
   }
 
@@ -795,14 +807,30 @@ class Backtest implements FillSink {
     }
     const snapshotted = this.snapshotted;
     if (snapshotted.length === 0) return;
+    if (this.snapshotWhen !== undefined && !this.snapshotWhen(end)) return;
+    let equity = 0;
+    let gross = 0;
+    for (let i = 0; i < tracked.length; i++) {
+      const runtime = tracked[i]!;
+      if (!runtime.traded) continue;
+      equity += runtime.equityAt(runtime.exchange.mid());
+      gross += Math.abs(runtime.account.position);
+    }
+    this.portfolioTs.push(end);
+    this.portfolioEquity.push(equity);
+    this.portfolioGross.push(gross);
     const regime = this.regimes?.at(end) ?? '';
     const levels = this.depthLevels;
+    let taken = 0;
     for (let i = 0; i < snapshotted.length; i++) {
       const runtime = snapshotted[i]!;
       const market = runtime.exchange;
+      const mid = market.mid();
+      // An instrument has nothing to record before its first price (a KRX code before its first trade).
+      if (!Number.isFinite(mid)) continue;
       const bid = market.bestBid();
       const ask = market.bestAsk();
-      const mid = market.mid();
+      taken++;
       this.snapshots.push({
         ts: end,
         instrument: runtime.name,
@@ -821,7 +849,7 @@ class Backtest implements FillSink {
         regime,
       });
     }
-    this.stats.snapshots += snapshotted.length;
+    this.stats.snapshots += taken;
   }
 
   private finish(): BacktestResult {
@@ -867,6 +895,11 @@ class Backtest implements FillSink {
       fills: this.fills,
       tradeLog: this.tradeLog,
       snapshots: this.snapshots,
+      portfolio: {
+        ts: Float64Array.from(this.portfolioTs),
+        equity: Float64Array.from(this.portfolioEquity),
+        grossPosition: Float64Array.from(this.portfolioGross),
+      },
       instruments,
       totals,
       stats: this.stats,

@@ -85,6 +85,7 @@ export class InstrumentRuntime {
   /** Equity marked at `mark` (the average entry price when the mark is unknown). */
   equityAt(mark: number): number {
     const account = this.account;
+    if (account.position === 0) return account.cash;
     const price = mark === mark ? mark : account.averagePrice;
     return account.cash + account.position * price * this.spec.multiplier;
   }

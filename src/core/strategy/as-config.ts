@@ -140,11 +140,26 @@ export function resolveAsConfig(
       requote: { ...config.requote, ...o.requote },
       volatility: { ...config.volatility, ...o.volatility },
       kappaEstimator: { ...config.kappaEstimator, ...o.kappaEstimator },
-      regimes: { ...config.regimes, ...o.regimes },
+      regimes: mergeRegimes(config.regimes, o.regimes),
     };
   }
   validate(config);
   return config;
+}
+
+/** Regime settings merged preset by preset, so `{ presets: { volatile: { gamma: 2 } } }` keeps the rest. */
+function mergeRegimes(
+  base: AvellanedaStoikovConfig['regimes'],
+  over: AvellanedaStoikovOptions['regimes'],
+): AvellanedaStoikovConfig['regimes'] {
+  if (over === undefined) return base;
+  const presets = { ...base.presets };
+  for (const [name, preset] of Object.entries(over.presets ?? {}) as [
+    RegimePresetName,
+    Partial<RegimePreset>,
+  ][])
+    presets[name] = { ...base.presets[name], ...preset };
+  return { ...base, ...over, presets };
 }
 
 function withoutUndefinedGroups(o: AvellanedaStoikovOptions): Partial<AvellanedaStoikovConfig> {
@@ -180,7 +195,8 @@ function validate(c: AvellanedaStoikovConfig): void {
   if (!(c.requote.minTicks >= 0) || !(c.requote.maxAgeMs > 0))
     fail('requote needs minTicks ≥ 0 and maxAgeMs > 0');
   if (!(c.volatility.priorPerSqrtSecond >= 0)) fail('volatility.priorPerSqrtSecond must be ≥ 0');
-  if (!(c.wakeIntervalMs > 0)) fail(`wakeIntervalMs ${c.wakeIntervalMs} must be > 0`);
+  if (!(c.wakeIntervalMs >= 0))
+    fail(`wakeIntervalMs ${c.wakeIntervalMs} must be ≥ 0 (0: wake on market events only)`);
   for (const [name, preset] of Object.entries(c.regimes.presets)) {
     if (!(preset.gamma >= 0) || !(preset.kappa > 0) || !(preset.spreadMultiplier > 0)) {
       fail(`regime preset ${name} needs gamma ≥ 0, kappa > 0, spreadMultiplier > 0`);

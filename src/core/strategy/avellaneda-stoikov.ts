@@ -83,7 +83,11 @@ export class AvellanedaStoikovStrategy implements Strategy {
     const config = resolveAsConfig(...options);
     this.config = config;
     this.name = config.name;
-    this.refresh = { onEvents: true, intervalMs: config.wakeIntervalMs };
+    // 0 means no timer: the strategy requotes only when its market moves (sparse markets, fast backtests).
+    this.refresh = {
+      onEvents: true,
+      intervalMs: config.wakeIntervalMs > 0 ? config.wakeIntervalMs : undefined,
+    };
     const v = config.volatility;
     this.sampleToUnit = Math.sqrt(config.horizon.unitMs / v.sampleIntervalMs);
     this.sampleToSecond = Math.sqrt(1000 / v.sampleIntervalMs);

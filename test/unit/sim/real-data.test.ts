@@ -306,7 +306,16 @@ describe('KRX option day (all codes, trade-only)', () => {
     expectBalanced(result);
     const first = Math.floor(krx.ts[0]! / 1000);
     const last = Math.floor(krx.ts[krx.length - 1]! / 1000);
-    expect(result.snapshots.length).toBe((last - first + 1) * 2);
+    // Each snapshotted code is recorded every second from the second of its first trade on.
+    const firstOf = (name: string) => {
+      const id = krx.instruments.indexOf(name);
+      let i = 0;
+      while (krx.instrument[i] !== id) i++;
+      return Math.floor(krx.ts[i]! / 1000);
+    };
+    const expected = krx.instruments.slice(0, 2).reduce((sum, name) => sum + last - firstOf(name) + 1, 0);
+    expect(first).toBeLessThanOrEqual(firstOf(krx.instruments[0]!));
+    expect(result.snapshots.length).toBe(expected);
     expect(result.snapshots.every((s) => Number.isNaN(s.spread) && s.regime === 'test-regime')).toBe(true);
   });
 
