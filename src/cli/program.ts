@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { registerBacktest } from './commands/backtest.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -36,5 +37,6 @@ export function buildProgram(): Command {
   registerIngest(program, globals);
   registerQuery(program, globals);
   registerTables(program, globals);
+  registerBacktest(program, globals);
   return program;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,21 @@ describe('quotelab CLI', () => {
     );
     expect(stdout).toMatch(/silver_ticks\s+\d+/);
     expect(stdout).toContain('quotelab query "<quarantine-report>"');
+    const backtests = [
+      ...stdout.matchAll(
+        /: ([\d,]+) events, ([\d,]+) instruments?, ([\d,]+) fills[^\n]*\n[^\n]*\n\s+report → (\S+\.html)/g,
+      ),
+    ];
+    expect(backtests.map((m) => [m[1], m[2]])).toEqual([
+      ['3,347', '164'],
+      ['163,870', '1'],
+    ]);
+    for (const m of backtests) {
+      expect(Number(m[3]!.replace(/,/g, ''))).toBeGreaterThan(0);
+      expect(readFileSync(m[4]!, 'utf8')).toContain('<svg');
+    }
     expect(stdout).toContain('What quotelab does so far:');
+    expect(stdout).toContain('✓ Avellaneda–Stoikov and signal backtests');
   });
 
   it('doctor --json prints one JSON document', () => {

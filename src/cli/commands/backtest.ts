@@ -1,0 +1,186 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { runBacktestRequest } from '../../usecases/backtest.ts';
+import type { BacktestSummary, FillModelName, StrategyName } from '../../usecases/backtest.ts';
+import { UsageError, openPlatform } from '../context.ts';
+import type { GlobalOptions } from '../context.ts';
+import { printJson, printLines } from '../output.ts';
+
+interface BacktestOptions {
+  strategy: StrategyName;
+  source: string[];
+  codes?: string;
+  from?: string;
+  to?: string;
+  param: string[];
+  fill?: FillModelName;
+  feedLatency?: string;
+  orderLatency?: string;
+  regimes: string;
+  snapshotCodes: string;
+  report?: string;
+  export?: string;
+  lake: boolean;
+}
+
+export function registerBacktest(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('backtest')
+    .description(
+      'backtest a strategy on KRX ticks (lake table or XML) or a Binance capture, with metrics and an HTML report',
+    )
+    .addOption(new Option('--strategy <name>', 'strategy').choices(['as', 'signal']).makeOptionMandatory())
+    .requiredOption(
+      '--source <table|file...>',
+      '"table" for silver_ticks in the lake, or KRX XML files, or a Binance capture (.gz)',
+    )
+    .option('--codes <codes>', 'comma-separated KRX codes (default: all)')
+    .option('--from <date>', 'first trade date, YYYY-MM-DD (KST)')
+    .option('--to <date>', 'last trade date, YYYY-MM-DD (KST)')
+    .option(
+      '--param <k=v>',
+      'strategy parameter (repeatable), e.g. gamma=0.5, volatility.window=30, risk.maxDailyLoss=100',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option(
+        '--fill <model>',
+        'fill model (default: trade-through on KRX, queue on order books)',
+      ).choices(['trade-through', 'queue', 'queue-probabilistic']),
+    )
+    .option('--feed-latency <ms>', 'feed latency in ms (default 0)')
+    .option('--order-latency <ms>', 'order latency in ms (default 0)')
+    .option(
+      '--regimes <input>',
+      "regime input: none, labels (the synthetic market's true regimes), or a fixed regime name",
+      'none',
+    )
+    .option('--snapshot-codes <n|all>', 'KRX codes with 1 s snapshots: the N most traded, or all', '5')
+    .option('--report <file>', 'write the HTML report here (default: <home>/reports/<run id>.html)')
+    .option('--export <dir>', "also write Seed B's trade_history.csv and market_snapshots_{date}.csv here")
+    .option('--no-lake', 'do not write mm_trades / mm_snapshots')
+    .action(async (options: BacktestOptions) => {
+      const global = globals();
+      const params: Record<string, string> = {};
+      for (const pair of options.param) {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new UsageError(`--param takes key=value, got ${JSON.stringify(pair)}`);
+        params[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+      const numberOption = (value: string | undefined, name: string) => {
+        if (value === undefined) return undefined;
+        const number = Number(value);
+        if (!Number.isFinite(number) || number < 0)
+          throw new UsageError(`${name} must be a non-negative number of ms`);
+        return number;
+      };
+      const snapshotCodes =
+        options.snapshotCodes === 'all' ? 'all' : Number.parseInt(options.snapshotCodes, 10);
+      if (snapshotCodes !== 'all' && !(snapshotCodes >= 0))
+        throw new UsageError('--snapshot-codes takes a number or "all"');
+      const platform = openPlatform(global);
+      const interactive = process.stderr.isTTY && !global.json;
+      const bar = interactive
+        ? new SingleBar({ format: 'backtest [{bar}] {value}/{total} events', hideCursor: true })
+        : undefined;
+      let summary: BacktestSummary;
+      try {
+        summary = await runBacktestRequest(platform, {
+          strategy: options.strategy,
+          source:
+            options.source.length === 1 && options.source[0] === 'table'
+              ? { kind: 'table' }
+              : { kind: 'files', paths: options.source },
+          codes: options.codes
+            ?.split(',')
+            .map((code) => code.trim())
+            .filter(Boolean),
+          from: options.from,
+          to: options.to,
+          params,
+          fillModel: options.fill,
+          feedLatencyMs: numberOption(options.feedLatency, '--feed-latency'),
+          orderLatencyMs: numberOption(options.orderLatency, '--order-latency'),
+          regimes: options.regimes,
+          snapshotCodes,
+          writeLake: options.lake,
+          onProgress: (stage) => {
+            if (!interactive && !global.json) process.stderr.write(`backtest: ${stage}\n`);
+          },
+          onEvents: (processed, total) => {
+            if (!bar) return;
+            if (bar.getTotal() !== total) bar.start(total, processed);
+            else bar.update(processed);
+          },
+        });
+      } finally {
+        bar?.stop();
+        await platform.close();
+      }
+      const reportPath = resolve(options.report ?? join(global.home, 'reports', `${summary.runId}.html`));
+      mkdirSync(dirname(reportPath), { recursive: true });
+      writeFileSync(reportPath, summary.html);
+      const exported: string[] = [];
+      if (options.export) {
+        const dir = resolve(options.export);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'trade_history.csv'), summary.tradeHistoryCsv);
+        exported.push(join(dir, 'trade_history.csv'));
+        for (const [name, csv] of summary.snapshotCsvs) {
+          writeFileSync(join(dir, name), csv);
+          exported.push(join(dir, name));
+        }
+      }
+      const m = summary.metrics;
+      const s = summary.result.stats;
+      const json = {
+        runId: summary.runId,
+        strategy: summary.strategy,
+        dataSource: summary.dataSource,
+        events: summary.events,
+        instruments: summary.instruments,
+        stats: s,
+        metrics: {
+          totalPnl: m.totalPnl,
+          sharpe: m.returns.sharpe,
+          sortino: m.returns.sortino,
+          returns: {
+            basis: m.returns.basis,
+            periodsPerYear: m.returns.periodsPerYear,
+            method: m.returns.method,
+          },
+          maxDrawdown: m.maxDrawdown,
+          cvar: m.cvar,
+          turnover: m.turnover,
+          fillRate: m.fillRate,
+          pnlByRegime: m.pnlByRegime,
+        },
+        report: reportPath,
+        exported,
+        lakeSnapshots: summary.lakeSnapshots,
+        seconds: summary.seconds,
+      };
+      if (global.json) return printJson(json);
+      printLines([
+        `${summary.strategy} on ${summary.dataSource}: ${summary.events.toLocaleString('en-US')} events, ${summary.instruments} instruments, ${summary.seconds.toFixed(1)} s`,
+        `  fills ${s.fills} (maker ${s.makerFills}, taker ${s.takerFills}), orders ${s.ordersSent}, cancels ${s.ordersCancelled}, risk halts ${s.riskHalts}, reduce-only ${s.riskReduceOnly}`,
+        `  PnL ${m.totalPnl.toFixed(2)}, Sharpe ${fmt(m.returns.sharpe)}, Sortino ${fmt(m.returns.sortino)} (${m.returns.basis} returns × √${m.returns.periodsPerYear}), max drawdown ${m.maxDrawdown.amount.toFixed(2)}`,
+        `  run ${summary.runId}; report ${reportPath}${exported.length ? `; exported ${exported.length} CSV files to ${resolve(options.export!)}` : ''}`,
+        ...(Object.keys(summary.lakeSnapshots).length
+          ? [`  lake: ${Object.keys(summary.lakeSnapshots).join(', ')} (run_id = '${summary.runId}')`]
+          : []),
+      ]);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function fmt(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(2);
+}

@@ -1,0 +1,499 @@
+/**
+ * A backtest from a request to its outputs: load the events (KRX ticks from the lake or from XML files, or a
+ * Binance capture), build the strategy, fill model, fees and risk gate for the market, run the one engine,
+ * then compute metrics, render the HTML report, and write the extended trade log and 1 s snapshots to the
+ * lake (`mm_trades`, `mm_snapshots`) and, on request, as Seed B's CSV files.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { marketSnapshotsCsv, snapshotsByDate, tradeHistoryCsv } from '../core/export/seed-b-csv.ts';
+import { mmSnapshotRow, mmTradeRow } from '../core/lake/etl/mm-rows.ts';
+import type { RunInfo } from '../core/lake/etl/mm-rows.ts';
+import { IcebergTable, daysFromIsoDate } from '../core/lake/iceberg/index.ts';
+import type { Predicate } from '../core/lake/iceberg/index.ts';
+import { MM_SNAPSHOTS, MM_TRADES, SILVER_TICKS } from '../core/lake/tables.ts';
+import type { LakeTable } from '../core/lake/tables.ts';
+import { readBinanceCapture } from '../core/market/binance/index.ts';
+import { EVENT_TRADE } from '../core/market/events.ts';
+import type { EventColumns } from '../core/market/events.ts';
+import { BTCUSDT_SPEC, krxOptionSpec } from '../core/market/instrument-specs.ts';
+import { krxTradeEvents } from '../core/market/krx-events.ts';
+import type { TradeTick } from '../core/market/krx-events.ts';
+import { kstToUtcMs } from '../core/market/kst.ts';
+import type { Platform } from '../core/ports/platform.ts';
+import {
+  computeRunMetrics,
+  krxRegularSession,
+  midPath,
+  renderHtmlReport,
+  tagRegimes,
+  utcDateOf,
+} from '../core/report/index.ts';
+import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
+import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
+import type { RiskLimits } from '../core/risk/index.ts';
+import {
+  BINANCE_SPOT_FEES,
+  KRX_OPTION_FEES,
+  conservativeQueue,
+  probabilisticQueue,
+  runBacktest,
+  tradeThrough,
+} from '../core/sim/index.ts';
+import type {
+  BacktestResult,
+  FillModel,
+  InstrumentSpec,
+  RegimeSeries,
+  SnapshotRecord,
+  Strategy,
+  TradeLogEntry,
+} from '../core/sim/index.ts';
+import {
+  AvellanedaStoikovStrategy,
+  CRYPTO_AS_OPTIONS,
+  KRX_OPTION_AS_OPTIONS,
+  SIGNAL_DEFAULTS,
+  SignalStrategy,
+  resolveAsConfig,
+} from '../core/strategy/index.ts';
+import type { AvellanedaStoikovOptions } from '../core/strategy/index.ts';
+import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
+import { FEE_TEMPLATE, parseBacktestParams } from './backtest-params.ts';
+
+export type StrategyName = 'as' | 'signal';
+export type FillModelName = 'trade-through' | 'queue' | 'queue-probabilistic';
+
+export interface BacktestRequest {
+  strategy: StrategyName;
+  /** 'table' (silver_ticks in the lake) or local files: KRX XML, or a Binance capture (.gz). */
+  source: { kind: 'table' } | { kind: 'files'; paths: string[] };
+  codes?: string[];
+  /** Trade dates (KST, YYYY-MM-DD), inclusive. */
+  from?: string;
+  to?: string;
+  /** Strategy (and `risk.*`, `fees.*`) parameters as k=v pairs; nested keys with dots (e.g. volatility.window=30). */
+  params?: Record<string, string>;
+  fillModel?: FillModelName;
+  feedLatencyMs?: number;
+  orderLatencyMs?: number;
+  /**
+   * The regime input the strategy sees: 'none', 'labels' (the synthetic market's true regimes, from the
+   * labels_*.csv files next to the XML), or a fixed regime name. Post-hoc tags are computed after the run
+   * for the report only (using them as input would be look-ahead).
+   */
+  regimes?: string;
+  /** KRX instruments that get 1 s snapshots: the N most traded (default 5), or 'all'. */
+  snapshotCodes?: number | 'all';
+  /** Write mm_trades / mm_snapshots (default true). */
+  writeLake?: boolean;
+  onProgress?: (stage: string) => void;
+  /** Engine progress (events processed of total). */
+  onEvents?: (processed: number, total: number) => void;
+}
+
+export interface BacktestSummary {
+  runId: string;
+  market: 'krx' | 'binance';
+  strategy: string;
+  dataSource: string;
+  instruments: number;
+  events: number;
+  result: BacktestResult;
+  metrics: RunMetrics;
+  html: string;
+  tradeHistoryCsv: string;
+  snapshotCsvs: Map<string, string>;
+  lakeSnapshots: Record<string, string>;
+  seconds: number;
+  /** Where the caller wrote the HTML report, if it did. */
+  reportPath?: string;
+}
+
+export async function runBacktestRequest(
+  platform: Platform,
+  request: BacktestRequest,
+): Promise<BacktestSummary> {
+  const started = performance.now();
+  const progress = request.onProgress ?? (() => {});
+  progress('loading events');
+  const loaded = await loadEvents(platform, request);
+  const { events, market } = loaded;
+  const params = parseBacktestParams(request.params ?? {}, {
+    strategy: request.strategy === 'as' ? resolveAsConfig(...asOptions(market)) : SIGNAL_DEFAULTS,
+    risk: DEFAULT_RISK_LIMITS,
+    fees: FEE_TEMPLATE,
+  });
+  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : BINANCE_SPOT_FEES), ...params.fees };
+  for (const [name, value] of Object.entries(fees))
+    if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
+  if (events.length === 0)
+    throw new Error(`no events in ${loaded.dataSource} for the requested codes and dates`);
+  const runId = `${request.strategy}-${createHash('sha256')
+    .update(JSON.stringify({ ...request, onProgress: undefined }))
+    .digest('hex')
+    .slice(0, 12)}`;
+
+  const specs = new Map<string, InstrumentSpec>();
+  const specOf = (name: string) => {
+    let spec = specs.get(name);
+    if (!spec) specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...BTCUSDT_SPEC, name }));
+    return spec;
+  };
+  const regimes = await regimeInput(request.regimes ?? 'none', loaded.labelFiles);
+  const risk = new LimitRiskGate(riskLimits(market, params.risk));
+  const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
+
+  progress(`running ${events.length.toLocaleString('en-US')} events`);
+  const result = runBacktest(events, {
+    instrument: specOf,
+    strategy: (spec) => makeStrategy(request.strategy, market, params.strategy, spec),
+    fees,
+    fillModel: fillModel(request.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
+    feedLatency: request.feedLatencyMs ?? 0,
+    orderLatency: request.orderLatencyMs ?? 0,
+    riskGate: risk,
+    regimes,
+    initialCash: market === 'krx' ? 0 : CRYPTO_CAPITAL,
+    dayStartOffsetMs: market === 'krx' ? 9 * 3600_000 : 0,
+    snapshots: snapshotNames ?? 'traded',
+    snapshotWhen: market === 'krx' ? krxRegularSession : undefined,
+    onProgress: request.onEvents,
+  });
+
+  progress('metrics and report');
+  const portfolio = portfolioSnapshots(result);
+  const focus = focusInstrument(result, events);
+  const tagged = tagRegimes(midPath(focus.snapshots, market === 'krx' ? krxRegularSession : undefined));
+  const trades = result.tradeLog.map((entry) => ({ ...entry, instrument: PORTFOLIO }));
+  const capital = market === 'krx' ? KRX_CAPITAL : CRYPTO_CAPITAL * specs.size;
+  const metrics = computeRunMetrics(
+    {
+      trades,
+      snapshots: portfolio,
+      initialCapital: capital,
+      ordersSent: result.stats.ordersSent,
+      equityAtStart: market === 'krx' ? 0 : CRYPTO_CAPITAL * specs.size,
+    },
+    {
+      instrument: PORTFOLIO,
+      regimes: regimes ?? tagged,
+      inSession: market === 'krx' ? krxRegularSession : undefined,
+      dayOf: market === 'krx' ? undefined : utcDateOf,
+      tradingDaysPerYear: market === 'krx' ? 252 : 365,
+      sessionSecondsPerDay: market === 'krx' ? 25_200 : 86_400,
+    },
+  );
+  const html = renderHtmlReport({
+    meta: {
+      title: `${strategyLabel(request.strategy)} on ${loaded.dataSource}`,
+      strategy: strategyLabel(request.strategy),
+      parameters: {
+        ...request.params,
+        fillModel: request.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue'),
+        regimes: request.regimes ?? 'none',
+      },
+      dataSource: loaded.dataSource,
+      notes: instrumentNotes(result, market),
+    },
+    metrics,
+    trades,
+    snapshots: portfolio,
+    regimes: regimes ?? tagged,
+    focus,
+    marketTrades: focus.marketTrades,
+    options: {
+      quotesWindow: focus.window,
+      ...(market === 'krx' ? { zone: { label: 'KST', offsetMs: 9 * 3600_000 } } : {}),
+    },
+  });
+
+  let lakeSnapshots: Record<string, string> = {};
+  if (request.writeLake ?? true) {
+    progress('writing mm_trades and mm_snapshots');
+    lakeSnapshots = await writeRun(
+      platform,
+      { runId, strategy: request.strategy, dateZone: market === 'krx' ? 'kst' : 'utc' },
+      result.tradeLog,
+      result.snapshots,
+    );
+  }
+  const snapshotCsvs = new Map<string, string>();
+  for (const [day, daySnapshots] of snapshotsByDate(result.snapshots))
+    snapshotCsvs.set(`market_snapshots_${day}.csv`, marketSnapshotsCsv(daySnapshots));
+  return {
+    runId,
+    market,
+    strategy: strategyLabel(request.strategy),
+    dataSource: loaded.dataSource,
+    instruments: result.instruments.length,
+    events: events.length,
+    result,
+    metrics,
+    html,
+    tradeHistoryCsv: tradeHistoryCsv(result.tradeLog),
+    snapshotCsvs,
+    lakeSnapshots,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const PORTFOLIO = 'PORTFOLIO';
+/** Capital the crypto account starts with (Seed B's bot: $5,000 max position, $50 daily loss, 5 % drawdown). */
+const CRYPTO_CAPITAL = 10_000;
+/** Reference capital for KRX returns (KRW): the account starts at 0 cash; returns are PnL over this. */
+const KRX_CAPITAL = 100_000_000;
+
+interface LoadedEvents {
+  events: EventColumns;
+  market: 'krx' | 'binance';
+  dataSource: string;
+  labelFiles: string[];
+}
+
+async function loadEvents(platform: Platform, request: BacktestRequest): Promise<LoadedEvents> {
+  const codes = request.codes && request.codes.length > 0 ? new Set(request.codes) : undefined;
+  const inDates = (ts: number) =>
+    (!request.from || ts >= kstToUtcMs(request.from, '000000')) &&
+    (!request.to || ts < kstToUtcMs(request.to, '000000') + 86_400_000);
+  if (request.source.kind === 'table') {
+    const table = await IcebergTable.load(platform.lake, {
+      namespace: platform.namespace,
+      name: SILVER_TICKS.name,
+    });
+    const filter: Predicate[] = [];
+    if (request.from) filter.push({ column: 'trade_date', op: '>=', value: daysFromIsoDate(request.from) });
+    if (request.to) filter.push({ column: 'trade_date', op: '<=', value: daysFromIsoDate(request.to) });
+    const rows = await table.read({ filter, columns: ['code', 'ts', 'price', 'ccnt'] });
+    const ticks: TradeTick[] = [];
+    for (const row of rows) {
+      if (codes && !codes.has(row.code as string)) continue;
+      ticks.push({
+        code: row.code as string,
+        ts: Number(row.ts as bigint) / 1000,
+        c: row.price as number,
+        ccnt: row.ccnt as number,
+      });
+    }
+    const snapshot = table.currentSnapshot();
+    return {
+      events: krxTradeEvents(ticks),
+      market: 'krx',
+      dataSource: `silver_ticks snapshot ${snapshot ? String(snapshot['snapshot-id']) : 'none'}`,
+      labelFiles: [],
+    };
+  }
+  const paths = request.source.paths;
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) throw new Error(`no such file: ${missing.join(', ')}`);
+  const binance = paths.filter((path) => !path.toLowerCase().endsWith('.xml'));
+  if (binance.length > 0) {
+    if (binance.length !== 1 || paths.length !== 1)
+      throw new Error('give one Binance capture, or KRX XML files, not a mix');
+    const path = binance[0]!;
+    const source = path.endsWith('.gz')
+      ? createReadStream(path).pipe(createGunzip())
+      : createReadStream(path);
+    const { events } = await readBinanceCapture(source);
+    return { events, market: 'binance', dataSource: basename(path), labelFiles: [] };
+  }
+  const ticks: TradeTick[] = [];
+  for (const path of paths) {
+    const read = await readKrxXmlAll(createReadStream(path), { srcFile: basename(path) });
+    for (const tick of read.ticks) if ((!codes || codes.has(tick.code)) && inDates(tick.ts)) ticks.push(tick);
+  }
+  const folders = [...new Set(paths.map((path) => dirname(path)))];
+  const labelFiles = folders.flatMap((folder) =>
+    paths
+      .filter((p) => dirname(p) === folder)
+      .map((p) => join(folder, `labels_${/_(\d{8})_TICK_/.exec(basename(p))?.[1] ?? 'none'}.csv`))
+      .filter(existsSync),
+  );
+  const dataSource =
+    paths.length === 1 ? basename(paths[0]!) : `${paths.length} KRX files (${basename(folders[0]!)})`;
+  return { events: krxTradeEvents(ticks), market: 'krx', dataSource, labelFiles: [...new Set(labelFiles)] };
+}
+
+function makeStrategy(
+  name: StrategyName,
+  market: 'krx' | 'binance',
+  options: Record<string, unknown>,
+  spec: InstrumentSpec,
+): Strategy {
+  if (name === 'signal') {
+    if (market !== 'krx')
+      throw new Error(
+        'the signal strategy trades minute bars of KRX options (the feature module is KRX-specific)',
+      );
+    return new SignalStrategy(options);
+  }
+  return new AvellanedaStoikovStrategy(...asOptions(market), options as AvellanedaStoikovOptions, {
+    name: `as:${spec.name}`,
+  });
+}
+
+/** The A&S options of a market, before the user's parameters. */
+function asOptions(market: 'krx' | 'binance'): AvellanedaStoikovOptions[] {
+  // On KRX ticks the strategy wakes on its own code's trades only (no 1 s timer across hundreds of quiet
+  // codes and every night); `wakeIntervalMs` in the parameters brings the timer back.
+  return market === 'krx' ? [KRX_OPTION_AS_OPTIONS, { wakeIntervalMs: 0 }] : [CRYPTO_AS_OPTIONS];
+}
+
+function fillModel(name: FillModelName): FillModel {
+  switch (name) {
+    case 'trade-through':
+      return tradeThrough();
+    case 'queue':
+      return conservativeQueue();
+    case 'queue-probabilistic':
+      return probabilisticQueue();
+  }
+}
+
+/** Risk limits per market, in its currency; `risk.*` parameters override them. */
+function riskLimits(market: 'krx' | 'binance', overrides: Partial<RiskLimits>): Partial<RiskLimits> {
+  const base: Partial<RiskLimits> =
+    market === 'krx'
+      ? {
+          // KRW. Seed B's limits are in USD for a crypto bot; these are their KOSPI200-option analogues.
+          maxPositionNotional: 50_000_000,
+          maxDailyLoss: 5_000_000,
+          maxDrawdownFraction: Infinity,
+          maxDrawdownAmount: 10_000_000,
+          // Options trade sparsely: a quiet code is not stale data.
+          maxDataAgeMs: Infinity,
+          // One account quotes every listed code: the order-rate limit is the account's, not a code's.
+          maxOrdersPerWindow: 1_000,
+        }
+      : // USD, Seed B's bot: $5,000 max position, $50 max loss, 5 % drawdown. A market maker on a book that
+        // moves many times a second requotes often: 300 orders per 10 s before the rate limit halts it.
+        { maxPositionNotional: 5_000, maxDailyLoss: 50, maxDrawdownFraction: 0.05, maxOrdersPerWindow: 300 };
+  return { ...base, ...overrides };
+}
+
+/** The regime the strategy sees: none, the synthetic market's true labels, or a fixed regime. */
+async function regimeInput(choice: string, labelFiles: string[]): Promise<RegimeSeries | undefined> {
+  if (choice === 'none') return undefined;
+  if (choice !== 'labels') return { at: () => choice };
+  if (labelFiles.length === 0)
+    throw new Error(
+      '--regimes labels needs labels_YYYYMMDD.csv files next to the XML (quotelab generate writes them)',
+    );
+  const byMinute = new Map<number, string>();
+  for (const file of labelFiles) {
+    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+      const [date, minute, regime] = line.split(',');
+      byMinute.set(kstToUtcMs(date!, `${minute!.replace(':', '')}00`), regime!);
+    }
+  }
+  return { at: (ts) => byMinute.get(ts - (ts % 60_000)) };
+}
+
+/** The portfolio as one instrument for the metrics and the report: equity summed, gross contracts. */
+function portfolioSnapshots(result: BacktestResult): SnapshotRecord[] {
+  const { ts, equity, grossPosition } = result.portfolio;
+  const snapshots: SnapshotRecord[] = new Array(ts.length);
+  for (let i = 0; i < ts.length; i++) {
+    snapshots[i] = {
+      ts: ts[i]!,
+      instrument: PORTFOLIO,
+      mid: NaN,
+      spread: NaN,
+      bid: NaN,
+      ask: NaN,
+      quoteBid: NaN,
+      quoteAsk: NaN,
+      position: grossPosition[i]!,
+      volatility: NaN,
+      bidDepth: NaN,
+      askDepth: NaN,
+      imbalance: NaN,
+      equity: equity[i]!,
+      regime: '',
+    };
+  }
+  return snapshots;
+}
+
+function busiestCodes(events: EventColumns, choice: number | 'all'): string[] | undefined {
+  if (choice === 'all') return undefined;
+  const counts = new Array<number>(events.instruments.length).fill(0);
+  for (let i = 0; i < events.length; i++) counts[events.instrument[i]!]!++;
+  return events.instruments
+    .map((name, id) => ({ name, n: counts[id]! }))
+    .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name))
+    .slice(0, choice)
+    .map((entry) => entry.name);
+}
+
+/**
+ * The instrument the report's quotes and spread charts draw (portfolio snapshots carry no quotes): the
+ * snapshotted instrument with the most fills, its snapshots, fills and market trades, and a 30-minute
+ * window that starts 5 minutes before its first fill. Its mid path is also what post-hoc regimes are
+ * tagged on.
+ */
+function focusInstrument(result: BacktestResult, events: EventColumns) {
+  const fills = new Map<string, number>();
+  for (const entry of result.tradeLog) fills.set(entry.instrument, (fills.get(entry.instrument) ?? 0) + 1);
+  const names = [...new Set(result.snapshots.map((s) => s.instrument))];
+  const instrument =
+    names.sort((a, b) => (fills.get(b) ?? 0) - (fills.get(a) ?? 0) || a.localeCompare(b))[0] ?? '';
+  const snapshots = result.snapshots.filter((s) => s.instrument === instrument);
+  const trades = result.tradeLog.filter((t) => t.instrument === instrument);
+  const id = events.instruments.indexOf(instrument);
+  const marketTrades: MarketTradePoint[] = [];
+  for (let i = 0; i < events.length; i++) {
+    if (events.instrument[i] !== id || events.kind[i] !== EVENT_TRADE) continue;
+    marketTrades.push({
+      ts: events.ts[i]!,
+      price: events.price[i]!,
+      size: events.size[i]!,
+      aggressor: events.side[i]! as -1 | 0 | 1,
+      instrument,
+    });
+  }
+  const startMs = (trades[0]?.ts ?? snapshots[0]?.ts ?? 0) - 5 * 60_000;
+  return { instrument, snapshots, trades, marketTrades, window: { startMs, endMs: startMs + 30 * 60_000 } };
+}
+
+function instrumentNotes(result: BacktestResult, market: 'krx' | 'binance'): string[] {
+  const currency = market === 'krx' ? 'KRW' : 'USDT';
+  const rows = [...result.instruments].sort((a, b) => b.fills - a.fills).slice(0, 12);
+  return [
+    `Portfolio of ${result.instruments.length} instruments; equity and gross position are summed over them (currency ${currency}).`,
+    ...rows.map(
+      (r) =>
+        `${r.instrument}: ${r.fills} fills, position ${r.position}, realised ${r.realizedPnl.toFixed(2)}, fees ${r.feesPaid.toFixed(2)}, equity ${r.equity.toFixed(2)}`,
+    ),
+  ];
+}
+
+async function writeRun(
+  platform: Platform,
+  run: RunInfo,
+  trades: TradeLogEntry[],
+  snapshots: SnapshotRecord[],
+): Promise<Record<string, string>> {
+  const written: Record<string, string> = {};
+  for (const [definition, rows] of [
+    [MM_TRADES, trades.map((t) => mmTradeRow(t, run))],
+    [MM_SNAPSHOTS, snapshots.map((s) => mmSnapshotRow(s, run))],
+  ] as const) {
+    const table = await IcebergTable.createIfAbsent(
+      platform.lake,
+      { namespace: platform.namespace, name: (definition as LakeTable).name },
+      definition,
+    );
+    const snapshot = await table.replaceSource(`run/${run.runId}`, rows, {
+      summary: { 'quotelab.run-id': run.runId },
+    });
+    if (snapshot) written[definition.name] = String(snapshot['snapshot-id']);
+  }
+  return written;
+}
+
+function strategyLabel(name: StrategyName): string {
+  return name === 'as' ? 'Avellaneda–Stoikov' : 'signal (baseline momentum)';
+}
