@@ -18,8 +18,9 @@
  * strategy's too (one book, not two). Our own fills and order acknowledgements reach the strategy without
  * delay (the account it sees is the exchange's state at decision time).
  *
- * Wake-ups. A strategy with `refresh.onEvents` is called once per observation time at which events of
- * its instrument became visible (events sharing a timestamp — e.g. the levels of one depth message — give
+ * Wake-ups. A strategy with `refresh.onEvents: true` is called once per observation time at which events of
+ * its instrument became visible ('touch': only those at which the observed best bid, best ask or mid
+ * changed, and at the time of each of its fills) (events sharing a timestamp — e.g. the levels of one depth message — give
  * one call, after all of them); with `refresh.intervalMs` also on a grid of multiples of the interval
  * (epoch-aligned), starting after its instrument's first observed event; both rules together give the
  * union of those times (one call when they coincide). Instruments wake in the order they became due.
@@ -469,6 +470,8 @@ class Backtest implements FillSink {
       note,
     };
     this.tradeLog.push(entry);
+    // A 'touch' strategy hears of its fills at once (as of the fill, like its account).
+    if (runtime.wakeOnTouch) this.markDirty(runtime, ts);
     this.profitQueue.push(entry);
     this.profitRuntimes.push(runtime);
     const due = ts + this.horizonMs;
@@ -535,7 +538,7 @@ class Backtest implements FillSink {
         if (first <= this.endMs) this.timers.push(first, runtime);
       }
     }
-    if (runtime.wakeOnEvents) this.markDirty(runtime, t);
+    if (runtime.wakeOnEvents || (runtime.wakeOnTouch && runtime.touchChanged())) this.markDirty(runtime, t);
   }
 
   private markDirty(runtime: InstrumentRuntime, t: number): void {

@@ -29,7 +29,13 @@ export class InstrumentRuntime {
   readonly live = new LiveOrders();
   /** Orders sent and not cancelled (pending, live or — until the next decision drops them — done). */
   working: SimOrder[] = [];
+  /** Wake on every observed event (refresh.onEvents true). */
   readonly wakeOnEvents: boolean;
+  /** Wake when the observed touch changes or an order fills (refresh.onEvents 'touch'). */
+  readonly wakeOnTouch: boolean;
+  private touchBid = NaN;
+  private touchAsk = NaN;
+  private touchMid = NaN;
   /** Timer wake-up interval, 0 for none. */
   readonly intervalMs: number;
   readonly volatility: SecondVolatility;
@@ -70,10 +76,28 @@ export class InstrumentRuntime {
     this.view = new MutableMarketView(spec);
     this.view.recentTrades = this.trades.list;
     this.account = new Account(initialCash, spec.multiplier, spec.lotSize);
-    this.wakeOnEvents = strategy?.refresh.onEvents ?? false;
+    this.wakeOnEvents = strategy?.refresh.onEvents === true;
+    this.wakeOnTouch = strategy?.refresh.onEvents === 'touch';
     const interval = strategy?.refresh.intervalMs ?? 0;
     this.intervalMs = interval > 0 && Number.isFinite(interval) ? interval : 0;
     this.volatility = new SecondVolatility(volatilityHalfLifeSeconds);
+  }
+
+  /**
+   * Whether the observed best bid, best ask or mid moved since the last call (NaN = NaN). The mid is the
+   * last trade price only while a side of the book is unknown (trade-only data): on a book, trades at an
+   * unchanged touch do not count.
+   */
+  touchChanged(): boolean {
+    const market = this.observed;
+    const bid = market.bestBid();
+    const ask = market.bestAsk();
+    const mid = market.mid();
+    if (same(bid, this.touchBid) && same(ask, this.touchAsk) && same(mid, this.touchMid)) return false;
+    this.touchBid = bid;
+    this.touchAsk = ask;
+    this.touchMid = mid;
+    return true;
   }
 
   /** The volatility the trade log and snapshots record: the strategy's if it gives one, else the engine's. */
@@ -89,4 +113,8 @@ export class InstrumentRuntime {
     const price = mark === mark ? mark : account.averagePrice;
     return account.cash + account.position * price * this.spec.multiplier;
   }
+}
+
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }

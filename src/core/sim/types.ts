@@ -110,8 +110,14 @@ export interface Strategy {
    * references to `market` or `account` (they are reused), and must be deterministic.
    */
   decide(market: MarketView, account: AccountView, nowMs: number): Decision;
-  /** When to wake: on every observed event, or at a fixed interval, or both (min of the two). */
-  readonly refresh: { onEvents: boolean; intervalMs?: number };
+  /**
+   * When to wake: on observed events, at a fixed interval, or both. `onEvents: true` wakes on every
+   * observed event of the instrument; `'touch'` only when one changes the observed best bid, best ask or
+   * mid (the last trade price on trade-only data), or when one of the strategy's orders fills (size
+   * changes, depth behind the touch and trades at an unchanged touch then wait for the next wake-up;
+   * the trades stay in the market view's trade list until then).
+   */
+  readonly refresh: { onEvents: boolean | 'touch'; intervalMs?: number };
 }
 
 /** A fill of one of our orders. */

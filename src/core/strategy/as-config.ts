@@ -56,8 +56,21 @@ export interface AvellanedaStoikovConfig {
   volatility: VolatilitySettings;
   kappaEstimator: KappaEstimatorConfig;
   regimes: RegimeSettings;
-  /** Timer wake-up (for τ and quote age); the strategy also wakes on every event. */
+  /** Timer wake-up (for τ, σ samples and quote age), ms; 0 for none. */
   wakeIntervalMs: number;
+  /**
+   * Which market events wake the strategy: 'event' every one; 'touch' only those that move the best bid,
+   * best ask or mid, plus our own fills (the engine's `refresh.onEvents: 'touch'`). The quotes depend on
+   * the mid and the touch; what 'touch' defers to the next wake-up (at most `wakeIntervalMs` later) is κ's
+   * update from trades at an unchanged touch.
+   */
+  wakeOn: 'event' | 'touch';
+  /**
+   * Return the previous Decision when nothing it depends on changed (same mid, touch, position, σ, τ,
+   * regime, no new trades, no side due for re-pricing by age). A pure speed-up: with it off the decisions
+   * are the same (a test runs both); it exists so the equivalence can be checked.
+   */
+  reuseUnchangedDecisions: boolean;
 }
 
 /** User options: any top-level field, and any field of the nested groups. */
@@ -95,6 +108,8 @@ export const AS_DEFAULTS: Readonly<AvellanedaStoikovConfig> = Object.freeze({
   kappaEstimator: Object.freeze({ enabled: true, windowTrades: 500, priorTrades: 50, min: 100, max: 5000 }),
   regimes: Object.freeze({ enabled: true, presets: REGIME_PRESETS, labels: REGIME_LABELS }),
   wakeIntervalMs: 1000,
+  wakeOn: 'event',
+  reuseUnchangedDecisions: true,
 } satisfies AvellanedaStoikovConfig);
 
 /**
@@ -115,7 +130,8 @@ export const KRX_OPTION_AS_OPTIONS: Readonly<AvellanedaStoikovOptions> =
 /**
  * BTCUSDT (Seed B's bot): a rolling one-day horizon, σ on the second, a 1·10⁻⁴/√s prior (about 0.6 % an
  * hour), Seed B's $5,000 notional limit, 0.001 BTC per quote, and re-pricing on a move of 100 ticks
- * ($1.00, 0.001 % of a $100,000 price), since a 0.01 tick is noise at a spread of ≥ 0.1 %.
+ * ($1.00, 0.001 % of a $100,000 price), since a 0.01 tick is noise at a spread of ≥ 0.1 %. It wakes when
+ * the touch moves (not on every book message; most change only sizes) and every second.
  */
 export const CRYPTO_AS_OPTIONS: Readonly<AvellanedaStoikovOptions> = Object.freeze<AvellanedaStoikovOptions>({
   name: 'avellaneda-stoikov-crypto',
@@ -125,6 +141,7 @@ export const CRYPTO_AS_OPTIONS: Readonly<AvellanedaStoikovOptions> = Object.free
   maxPositionNotional: 5000,
   requote: { minTicks: 100, maxAgeMs: 30_000 },
   volatility: { sampleIntervalMs: 1000, priorPerSqrtSecond: 1e-4 },
+  wakeOn: 'touch',
 });
 
 /** Defaults, overridden by each options object in turn (later wins), validated. */
@@ -195,6 +212,8 @@ function validate(c: AvellanedaStoikovConfig): void {
   if (!(c.requote.minTicks >= 0) || !(c.requote.maxAgeMs > 0))
     fail('requote needs minTicks ≥ 0 and maxAgeMs > 0');
   if (!(c.volatility.priorPerSqrtSecond >= 0)) fail('volatility.priorPerSqrtSecond must be ≥ 0');
+  if (c.wakeOn !== 'event' && c.wakeOn !== 'touch')
+    fail(`wakeOn ${String(c.wakeOn)} must be 'event' or 'touch'`);
   if (!(c.wakeIntervalMs >= 0))
     fail(`wakeIntervalMs ${c.wakeIntervalMs} must be ≥ 0 (0: wake on market events only)`);
   for (const [name, preset] of Object.entries(c.regimes.presets)) {

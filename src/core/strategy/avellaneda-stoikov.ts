@@ -58,7 +58,7 @@ import { ClockSampledVolatility } from './volatility-estimator.ts';
 
 export class AvellanedaStoikovStrategy implements Strategy {
   readonly name: string;
-  readonly refresh: { onEvents: boolean; intervalMs?: number };
+  readonly refresh: { onEvents: boolean | 'touch'; intervalMs?: number };
   readonly config: Readonly<AvellanedaStoikovConfig>;
 
   private readonly volatility: ClockSampledVolatility;
@@ -77,6 +77,10 @@ export class AvellanedaStoikovStrategy implements Strategy {
   private horizonEndMs: number | undefined = undefined;
   private horizonAskedMs = NaN;
   private checkedLotSize = NaN;
+  /** The last decision and what it was computed from (see `reuseUnchangedDecisions`). */
+  private last: Decision | undefined = undefined;
+  private readonly lastInputs = new Float64Array(7);
+  private lastRegime: string | undefined = undefined;
 
   /** Options are merged over the defaults in order, e.g. `(KRX_OPTION_AS_OPTIONS, { gamma: 0.5 })`. */
   constructor(...options: ReadonlyArray<AvellanedaStoikovOptions>) {
@@ -85,7 +89,7 @@ export class AvellanedaStoikovStrategy implements Strategy {
     this.name = config.name;
     // 0 means no timer: the strategy requotes only when its market moves (sparse markets, fast backtests).
     this.refresh = {
-      onEvents: true,
+      onEvents: config.wakeOn === 'touch' ? 'touch' : true,
       intervalMs: config.wakeIntervalMs > 0 ? config.wakeIntervalMs : undefined,
     };
     const v = config.volatility;
@@ -125,9 +129,16 @@ export class AvellanedaStoikovStrategy implements Strategy {
     if (!(mid > 0)) {
       this.bids.clear();
       this.asks.clear();
+      this.last = undefined;
       return { quotes: [], marketOrder: 0, diagnostics: { note: 'no mid yet' } };
     }
     this.checkLot(spec.lotSize);
+    const sigmaSample = this.volatility.sigmaPerSample();
+    const position = account.position;
+    if (c.reuseUnchangedDecisions) {
+      const reused = this.reusable(trades.length, mid, market, position, sigmaSample, tau, nowMs);
+      if (reused !== undefined) return reused;
+    }
 
     // 2. Parameters.
     const presetName = c.regimes.enabled ? presetNameFor(market.regime, c.regimes.labels) : undefined;
@@ -135,12 +146,10 @@ export class AvellanedaStoikovStrategy implements Strategy {
     const gamma = preset?.gamma ?? c.gamma;
     const kappaPrior = preset?.kappa ?? c.kappa;
     const multiplier = preset?.spreadMultiplier ?? 1;
-    const sigmaSample = this.volatility.sigmaPerSample();
     const sigma = sigmaSample * this.sampleToUnit;
     const kappa = c.kappaEstimator.enabled ? this.kappaFit.kappa(kappaPrior) : kappaPrior;
 
     // 3. Reservation price and spread.
-    const position = account.position;
     const q = position / c.orderSize;
     const reservation = mid * reservationPrice(1, q, gamma, sigma, tau);
     const modelSpread = mid * optimalSpread(gamma, sigma, tau, kappa);
@@ -169,7 +178,7 @@ export class AvellanedaStoikovStrategy implements Strategy {
     for (let i = 0; i < this.asks.count; i++)
       quotes.push({ side: -1, price: this.asks.prices[i]!, quantity: c.orderSize });
 
-    return {
+    const decision: Decision = {
       quotes,
       marketOrder: 0,
       diagnostics: {
@@ -191,6 +200,53 @@ export class AvellanedaStoikovStrategy implements Strategy {
         spreadMultiplier: multiplier,
       },
     };
+    this.last = decision;
+    return decision;
+  }
+
+  /**
+   * The previous decision if this call would compute it again: no trades observed (κ and the arrival rate
+   * unchanged), the same mid, touch, position, σ, τ and regime, and no quoted side old enough for the
+   * re-quote rule to re-price it. The quote sides' state then stays as it is, exactly as `update` leaves
+   * it when it keeps prices. Otherwise records this call's inputs and returns undefined.
+   */
+  private reusable(
+    trades: number,
+    mid: number,
+    market: MarketView,
+    position: number,
+    sigmaSample: number,
+    tau: number,
+    nowMs: number,
+  ): Decision | undefined {
+    const inputs = this.lastInputs;
+    const ready = this.volatility.ready ? 1 : 0;
+    const maxAge = this.config.requote.maxAgeMs;
+    if (
+      this.last !== undefined &&
+      trades === 0 &&
+      inputs[0] === mid &&
+      same(inputs[1]!, market.bid) &&
+      same(inputs[2]!, market.ask) &&
+      inputs[3] === position &&
+      inputs[4] === sigmaSample &&
+      same(inputs[5]!, tau) &&
+      inputs[6] === ready &&
+      this.lastRegime === market.regime &&
+      (this.bids.count === 0 || nowMs - this.bids.placedMs < maxAge) &&
+      (this.asks.count === 0 || nowMs - this.asks.placedMs < maxAge)
+    ) {
+      return this.last;
+    }
+    inputs[0] = mid;
+    inputs[1] = market.bid;
+    inputs[2] = market.ask;
+    inputs[3] = position;
+    inputs[4] = sigmaSample;
+    inputs[5] = tau;
+    inputs[6] = ready;
+    this.lastRegime = market.regime;
+    return undefined;
   }
 
   /**
@@ -217,4 +273,9 @@ export class AvellanedaStoikovStrategy implements Strategy {
     }
     this.checkedLotSize = lotSize;
   }
+}
+
+/** Equal, counting NaN as equal to NaN (a trade-only market has no bid or ask). */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }

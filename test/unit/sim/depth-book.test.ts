@@ -73,4 +73,28 @@ describe('depth book', () => {
     expect(mine.bids.bestPrice()).toBeNaN();
     expect(mine.asks.depth(5)).toBe(0);
   });
+
+  it('stays exact through waves of deep removals and re-inserts (tombstones, compaction)', () => {
+    const random = Random.derive('depth-book-waves');
+    const mine = new DepthBook();
+    const reference = new OrderBook();
+    const set = (price: number, qty: number) => {
+      mine.bids.set(price, qty);
+      reference.bids.set(price, qty);
+    };
+    for (let wave = 0; wave < 6; wave++) {
+      for (let k = 0; k < 1_500; k++) set(random.intBetween(1, 3_000) / 100, random.intBetween(1, 9));
+      // Remove most levels below the top (leaving tombstones), then bring some back at the same prices.
+      for (const level of reference.bids.levels().slice(1)) if (random.bernoulli(0.9)) set(level.price, 0);
+      for (let k = 0; k < 300; k++) set(random.intBetween(1, 3_000) / 100, random.bernoulli(0.5) ? 0 : 5);
+      // And the top itself, repeatedly.
+      for (let k = 0; k < 5; k++) {
+        const top = reference.bids.levels()[0];
+        if (top) set(top.price, 0);
+      }
+      expect(levels(mine.bids)).toEqual(reference.bids.levels().map((l) => [l.price, l.qty]));
+      expect(mine.bids.depth(5)).toBeCloseTo(reference.bids.depth(5), 9);
+      expect(mine.bids.bestPrice()).toBe(reference.bids.levels()[0]?.price ?? NaN);
+    }
+  });
 });

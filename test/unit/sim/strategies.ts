@@ -110,7 +110,7 @@ export function recordOf(
 /** Wraps a strategy and records every call. */
 export class Recording implements Strategy {
   readonly name: string;
-  readonly refresh: { onEvents: boolean; intervalMs?: number };
+  readonly refresh: Strategy['refresh'];
   readonly records: DecisionRecord[] = [];
   private readonly inner: Strategy;
 
@@ -143,7 +143,7 @@ export interface ScriptStep {
  */
 export class ScriptedStrategy implements Strategy {
   readonly name = 'scripted';
-  readonly refresh: { onEvents: boolean; intervalMs?: number };
+  readonly refresh: Strategy['refresh'];
   readonly records: DecisionRecord[] = [];
   private readonly steps: readonly ScriptStep[];
   private readonly orderLatencyMs: number;
