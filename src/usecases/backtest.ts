@@ -18,7 +18,6 @@ import type { LakeTable } from '../core/lake/tables.ts';
 import { readBinanceCapture } from '../core/market/binance/index.ts';
 import { EVENT_TRADE } from '../core/market/events.ts';
 import type { EventColumns } from '../core/market/events.ts';
-import { BTCUSDT_SPEC, krxOptionSpec } from '../core/market/instrument-specs.ts';
 import { krxTradeEvents } from '../core/market/krx-events.ts';
 import type { TradeTick } from '../core/market/krx-events.ts';
 import { kstToUtcMs } from '../core/market/kst.ts';
@@ -32,39 +31,13 @@ import {
   utcDateOf,
 } from '../core/report/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
-import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
-import type { RiskLimits } from '../core/risk/index.ts';
-import {
-  BINANCE_SPOT_FEES,
-  KRX_OPTION_FEES,
-  conservativeQueue,
-  probabilisticQueue,
-  runBacktest,
-  tradeThrough,
-} from '../core/sim/index.ts';
-import type {
-  BacktestResult,
-  FillModel,
-  InstrumentSpec,
-  RegimeSeries,
-  SnapshotRecord,
-  Strategy,
-  TradeLogEntry,
-} from '../core/sim/index.ts';
-import {
-  AvellanedaStoikovStrategy,
-  CRYPTO_AS_OPTIONS,
-  KRX_OPTION_AS_OPTIONS,
-  SIGNAL_DEFAULTS,
-  SignalStrategy,
-  resolveAsConfig,
-} from '../core/strategy/index.ts';
-import type { AvellanedaStoikovOptions } from '../core/strategy/index.ts';
+import { runBacktest } from '../core/sim/index.ts';
+import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
-import { FEE_TEMPLATE, parseBacktestParams } from './backtest-params.ts';
+import { CRYPTO_CAPITAL, backtestConfig } from './backtest-setup.ts';
+import type { FillModelName, StrategyName } from './backtest-setup.ts';
 
-export type StrategyName = 'as' | 'signal';
-export type FillModelName = 'trade-through' | 'queue' | 'queue-probabilistic';
+export type { FillModelName, StrategyName } from './backtest-setup.ts';
 
 export interface BacktestRequest {
   strategy: StrategyName;
@@ -121,47 +94,27 @@ export async function runBacktestRequest(
   progress('loading events');
   const loaded = await loadEvents(platform, request);
   const { events, market } = loaded;
-  const params = parseBacktestParams(request.params ?? {}, {
-    strategy: request.strategy === 'as' ? resolveAsConfig(...asOptions(market)) : SIGNAL_DEFAULTS,
-    risk: DEFAULT_RISK_LIMITS,
-    fees: FEE_TEMPLATE,
-  });
-  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : BINANCE_SPOT_FEES), ...params.fees };
-  for (const [name, value] of Object.entries(fees))
-    if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
   if (events.length === 0)
     throw new Error(`no events in ${loaded.dataSource} for the requested codes and dates`);
   const runId = `${request.strategy}-${createHash('sha256')
     .update(JSON.stringify({ ...request, onProgress: undefined }))
     .digest('hex')
     .slice(0, 12)}`;
-
-  const specs = new Map<string, InstrumentSpec>();
-  const specOf = (name: string) => {
-    let spec = specs.get(name);
-    if (!spec) specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...BTCUSDT_SPEC, name }));
-    return spec;
-  };
   const regimes = await regimeInput(request.regimes ?? 'none', loaded.labelFiles);
-  const risk = new LimitRiskGate(riskLimits(market, params.risk));
   const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
-
-  progress(`running ${events.length.toLocaleString('en-US')} events`);
-  const result = runBacktest(events, {
-    instrument: specOf,
-    strategy: (spec) => makeStrategy(request.strategy, market, params.strategy, spec),
-    fees,
-    fillModel: fillModel(request.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
-    feedLatency: request.feedLatencyMs ?? 0,
-    orderLatency: request.orderLatencyMs ?? 0,
-    riskGate: risk,
+  const { config, specs } = backtestConfig(market, {
+    strategy: request.strategy,
+    params: request.params ?? {},
+    fillModel: request.fillModel,
+    feedLatencyMs: request.feedLatencyMs,
+    orderLatencyMs: request.orderLatencyMs,
     regimes,
-    initialCash: market === 'krx' ? 0 : CRYPTO_CAPITAL,
-    dayStartOffsetMs: market === 'krx' ? 9 * 3600_000 : 0,
     snapshots: snapshotNames ?? 'traded',
-    snapshotWhen: market === 'krx' ? krxRegularSession : undefined,
     onProgress: request.onEvents,
   });
+
+  progress(`running ${events.length.toLocaleString('en-US')} events`);
+  const result = runBacktest(events, config);
 
   progress('metrics and report');
   const portfolio = portfolioSnapshots(result);
@@ -241,8 +194,6 @@ export async function runBacktestRequest(
 }
 
 const PORTFOLIO = 'PORTFOLIO';
-/** Capital the crypto account starts with (Seed B's bot: $5,000 max position, $50 daily loss, 5 % drawdown). */
-const CRYPTO_CAPITAL = 10_000;
 /** Reference capital for KRX returns (KRW): the account starts at 0 cash; returns are PnL over this. */
 const KRX_CAPITAL = 100_000_000;
 
@@ -314,63 +265,6 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
   const dataSource =
     paths.length === 1 ? basename(paths[0]!) : `${paths.length} KRX files (${basename(folders[0]!)})`;
   return { events: krxTradeEvents(ticks), market: 'krx', dataSource, labelFiles: [...new Set(labelFiles)] };
-}
-
-function makeStrategy(
-  name: StrategyName,
-  market: 'krx' | 'binance',
-  options: Record<string, unknown>,
-  spec: InstrumentSpec,
-): Strategy {
-  if (name === 'signal') {
-    if (market !== 'krx')
-      throw new Error(
-        'the signal strategy trades minute bars of KRX options (the feature module is KRX-specific)',
-      );
-    return new SignalStrategy(options);
-  }
-  return new AvellanedaStoikovStrategy(...asOptions(market), options as AvellanedaStoikovOptions, {
-    name: `as:${spec.name}`,
-  });
-}
-
-/** The A&S options of a market, before the user's parameters. */
-function asOptions(market: 'krx' | 'binance'): AvellanedaStoikovOptions[] {
-  // On KRX ticks the strategy wakes on its own code's trades only (no 1 s timer across hundreds of quiet
-  // codes and every night); `wakeIntervalMs` in the parameters brings the timer back.
-  return market === 'krx' ? [KRX_OPTION_AS_OPTIONS, { wakeIntervalMs: 0 }] : [CRYPTO_AS_OPTIONS];
-}
-
-function fillModel(name: FillModelName): FillModel {
-  switch (name) {
-    case 'trade-through':
-      return tradeThrough();
-    case 'queue':
-      return conservativeQueue();
-    case 'queue-probabilistic':
-      return probabilisticQueue();
-  }
-}
-
-/** Risk limits per market, in its currency; `risk.*` parameters override them. */
-function riskLimits(market: 'krx' | 'binance', overrides: Partial<RiskLimits>): Partial<RiskLimits> {
-  const base: Partial<RiskLimits> =
-    market === 'krx'
-      ? {
-          // KRW. Seed B's limits are in USD for a crypto bot; these are their KOSPI200-option analogues.
-          maxPositionNotional: 50_000_000,
-          maxDailyLoss: 5_000_000,
-          maxDrawdownFraction: Infinity,
-          maxDrawdownAmount: 10_000_000,
-          // Options trade sparsely: a quiet code is not stale data.
-          maxDataAgeMs: Infinity,
-          // One account quotes every listed code: the order-rate limit is the account's, not a code's.
-          maxOrdersPerWindow: 1_000,
-        }
-      : // USD, Seed B's bot: $5,000 max position, $50 max loss, 5 % drawdown. A market maker on a book that
-        // moves many times a second requotes often: 300 orders per 10 s before the rate limit halts it.
-        { maxPositionNotional: 5_000, maxDailyLoss: 50, maxDrawdownFraction: 0.05, maxOrdersPerWindow: 300 };
-  return { ...base, ...overrides };
 }
 
 /** The regime the strategy sees: none, the synthetic market's true labels, or a fixed regime. */

@@ -164,6 +164,39 @@ function grown<T extends TypedArray>(array: T, capacity: number): T {
 }
 
 /** True when timestamps never decrease: the engine's precondition. */
+/**
+ * The events stamped in [fromMs, toMs) of a time-ordered table, as views on its columns (no copy); the
+ * instrument list (and so every id) is the table's.
+ */
+export function sliceEvents(events: EventColumns, fromMs: number, toMs: number): EventColumns {
+  const start = firstAtOrAfter(events.ts, fromMs);
+  const end = firstAtOrAfter(events.ts, toMs);
+  return {
+    length: Math.max(0, end - start),
+    instruments: events.instruments,
+    ts: events.ts.subarray(start, end),
+    kind: events.kind.subarray(start, end),
+    instrument: events.instrument.subarray(start, end),
+    price: events.price.subarray(start, end),
+    size: events.size.subarray(start, end),
+    price2: events.price2.subarray(start, end),
+    size2: events.size2.subarray(start, end),
+    side: events.side.subarray(start, end),
+    flags: events.flags.subarray(start, end),
+  };
+}
+
+function firstAtOrAfter(ts: Float64Array, target: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function isTimeOrdered(events: EventColumns): boolean {
   for (let i = 1; i < events.length; i++) if (events.ts[i]! < events.ts[i - 1]!) return false;
   return true;

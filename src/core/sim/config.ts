@@ -116,6 +116,7 @@ export interface RunStats {
 }
 
 /** The whole account, once per second (snapshot seconds only): equity summed over traded instruments. */
+/** One point per second that passes `snapshotWhen` (every second by default), whatever `snapshots` says. */
 export interface PortfolioSeries {
   ts: Float64Array;
   /** Sum of the traded instruments' equity, marked to their mids. */

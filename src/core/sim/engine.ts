@@ -808,8 +808,6 @@ class Backtest implements FillSink {
       const runtime = tracked[i]!;
       runtime.volatility.onSecond(runtime.exchange.mid());
     }
-    const snapshotted = this.snapshotted;
-    if (snapshotted.length === 0) return;
     if (this.snapshotWhen !== undefined && !this.snapshotWhen(end)) return;
     let equity = 0;
     let gross = 0;
@@ -822,6 +820,8 @@ class Backtest implements FillSink {
     this.portfolioTs.push(end);
     this.portfolioEquity.push(equity);
     this.portfolioGross.push(gross);
+    const snapshotted = this.snapshotted;
+    if (snapshotted.length === 0) return;
     const regime = this.regimes?.at(end) ?? '';
     const levels = this.depthLevels;
     let taken = 0;

@@ -1,0 +1,145 @@
+/**
+ * How a backtest is set up for a market: the instrument specs, the strategy with the market's presets
+ * and the user's parameters (checked against the real settings), the fill model, fees and risk limits.
+ * Shared by `quotelab backtest` and by tuning trials, so a trial runs exactly what a backtest runs.
+ */
+import { BTCUSDT_SPEC, krxOptionSpec } from '../core/market/instrument-specs.ts';
+import { krxRegularSession } from '../core/report/index.ts';
+import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
+import type { RiskLimits } from '../core/risk/index.ts';
+import {
+  BINANCE_SPOT_FEES,
+  KRX_OPTION_FEES,
+  conservativeQueue,
+  probabilisticQueue,
+  tradeThrough,
+} from '../core/sim/index.ts';
+import type { BacktestConfig, FillModel, InstrumentSpec, RegimeSeries, Strategy } from '../core/sim/index.ts';
+import {
+  AvellanedaStoikovStrategy,
+  CRYPTO_AS_OPTIONS,
+  KRX_OPTION_AS_OPTIONS,
+  SIGNAL_DEFAULTS,
+  SignalStrategy,
+  resolveAsConfig,
+} from '../core/strategy/index.ts';
+import type { AvellanedaStoikovOptions } from '../core/strategy/index.ts';
+import { FEE_TEMPLATE, parseBacktestParams } from './backtest-params.ts';
+
+export type Market = 'krx' | 'binance';
+export type StrategyName = 'as' | 'signal';
+export type FillModelName = 'trade-through' | 'queue' | 'queue-probabilistic';
+
+/** Capital the crypto account starts with (Seed B's bot: $5,000 max position, $50 daily loss, 5 % drawdown). */
+export const CRYPTO_CAPITAL = 10_000;
+
+export interface RunSetup {
+  strategy: StrategyName;
+  /** `--param` pairs (values as given on the command line, or numbers and booleans). */
+  params: Readonly<Record<string, string | number | boolean>>;
+  fillModel?: FillModelName;
+  feedLatencyMs?: number;
+  orderLatencyMs?: number;
+  regimes?: RegimeSeries;
+  snapshots?: BacktestConfig['snapshots'];
+  onProgress?: BacktestConfig['onProgress'];
+}
+
+/** The engine configuration for a market and a setup, and the instrument specs it hands out. */
+export function backtestConfig(
+  market: Market,
+  setup: RunSetup,
+): { config: BacktestConfig; specs: Map<string, InstrumentSpec> } {
+  const pairs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(setup.params)) pairs[key] = String(value);
+  const params = parseBacktestParams(pairs, {
+    strategy: setup.strategy === 'as' ? resolveAsConfig(...asOptions(market)) : SIGNAL_DEFAULTS,
+    risk: DEFAULT_RISK_LIMITS,
+    fees: FEE_TEMPLATE,
+  });
+  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : BINANCE_SPOT_FEES), ...params.fees };
+  for (const [name, value] of Object.entries(fees))
+    if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
+  const specs = new Map<string, InstrumentSpec>();
+  const specOf = (name: string) => {
+    let spec = specs.get(name);
+    if (!spec) specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...BTCUSDT_SPEC, name }));
+    return spec;
+  };
+  // Built once here so a bad value fails before the run, with the parameter's name.
+  if (setup.strategy === 'as')
+    resolveAsConfig(...asOptions(market), params.strategy as AvellanedaStoikovOptions);
+  const config: BacktestConfig = {
+    instrument: specOf,
+    strategy: (spec) => makeStrategy(setup.strategy, market, params.strategy, spec),
+    fees,
+    fillModel: fillModel(setup.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
+    feedLatency: setup.feedLatencyMs ?? 0,
+    orderLatency: setup.orderLatencyMs ?? 0,
+    riskGate: new LimitRiskGate(riskLimits(market, params.risk)),
+    regimes: setup.regimes,
+    initialCash: market === 'krx' ? 0 : CRYPTO_CAPITAL,
+    dayStartOffsetMs: market === 'krx' ? 9 * 3600_000 : 0,
+    snapshots: setup.snapshots ?? 'traded',
+    snapshotWhen: market === 'krx' ? krxRegularSession : undefined,
+    onProgress: setup.onProgress,
+  };
+  return { config, specs };
+}
+
+function makeStrategy(
+  name: StrategyName,
+  market: 'krx' | 'binance',
+  options: Record<string, unknown>,
+  spec: InstrumentSpec,
+): Strategy {
+  if (name === 'signal') {
+    if (market !== 'krx')
+      throw new Error(
+        'the signal strategy trades minute bars of KRX options (the feature module is KRX-specific)',
+      );
+    return new SignalStrategy(options);
+  }
+  return new AvellanedaStoikovStrategy(...asOptions(market), options as AvellanedaStoikovOptions, {
+    name: `as:${spec.name}`,
+  });
+}
+
+/** The A&S options of a market, before the user's parameters. */
+function asOptions(market: 'krx' | 'binance'): AvellanedaStoikovOptions[] {
+  // On KRX ticks the strategy wakes on its own code's trades only (no 1 s timer across hundreds of quiet
+  // codes and every night); `wakeIntervalMs` in the parameters brings the timer back.
+  return market === 'krx' ? [KRX_OPTION_AS_OPTIONS, { wakeIntervalMs: 0 }] : [CRYPTO_AS_OPTIONS];
+}
+
+function fillModel(name: FillModelName): FillModel {
+  switch (name) {
+    case 'trade-through':
+      return tradeThrough();
+    case 'queue':
+      return conservativeQueue();
+    case 'queue-probabilistic':
+      return probabilisticQueue();
+  }
+}
+
+/** Risk limits per market, in its currency; `risk.*` parameters override them. */
+function riskLimits(market: 'krx' | 'binance', overrides: Partial<RiskLimits>): Partial<RiskLimits> {
+  const base: Partial<RiskLimits> =
+    market === 'krx'
+      ? {
+          // KRW. Seed B's limits are in USD for a crypto bot; these are their KOSPI200-option analogues.
+          maxPositionNotional: 50_000_000,
+          maxDailyLoss: 5_000_000,
+          maxDrawdownFraction: Infinity,
+          maxDrawdownAmount: 10_000_000,
+          // Options trade sparsely: a quiet code is not stale data.
+          maxDataAgeMs: Infinity,
+          // One account quotes every listed code: the order-rate limit is the account's, not a code's.
+          maxOrdersPerWindow: 1_000,
+        }
+      : // USD, Seed B's bot: $5,000 max position, $50 max loss, 5 % drawdown. A market maker on a book that
+        // moves many times a second requotes often: 300 orders per 10 s before the rate limit halts it.
+        { maxPositionNotional: 5_000, maxDailyLoss: 50, maxDrawdownFraction: 0.05, maxOrdersPerWindow: 300 };
+  return { ...base, ...overrides };
+}
