@@ -49,8 +49,9 @@ export interface BacktestConfig {
   /** Which instruments get per-second snapshots: 'traded' (default: those with a strategy), 'all', 'none' or names. An instrument is snapshotted from its first price on. */
   snapshots?: 'traded' | 'all' | 'none' | readonly string[];
   /**
-   * Which seconds get snapshots (by the second's end time); default every second. KRX runs pass the
-   * session test so nights and weekends do not fill the snapshot table with flat rows.
+   * Which seconds are market time (by the second's end time); default every second. Only they get
+   * snapshots, portfolio points and samples of the engine's per-second σ. KRX runs pass the session test,
+   * so nights and weekends neither fill the snapshot table with flat rows nor decay σ with zero returns.
    */
   snapshotWhen?: (endMs: number) => boolean;
   /** Called every 2^20 events and at the end, for progress bars. */

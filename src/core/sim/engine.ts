@@ -111,6 +111,16 @@ class Backtest implements FillSink {
   private readonly traded: InstrumentRuntime[] = [];
   /** Instruments whose σ is tracked each second (traded or snapshotted). */
   private readonly tracked: InstrumentRuntime[] = [];
+  /**
+   * The portfolio's equity marked to exchange-side and to observed mids, and its gross position, kept as
+   * running sums: each instrument's contribution is re-marked when its mid moves while it holds a position,
+   * or when it fills, so a decision or a second costs O(1), not O(instruments). Re-added exactly each
+   * market hour so rounding cannot drift.
+   */
+  private equityExchange = 0;
+  private equityObserved = 0;
+  private grossPosition = 0;
+  private secondsSinceResync = 0;
   private readonly snapshotted: InstrumentRuntime[] = [];
   private readonly fillModel: FillModel;
   private readonly feedLatency: LatencyModel;
@@ -212,7 +222,12 @@ class Backtest implements FillSink {
         halfLife,
       );
       this.runtimes.push(runtime);
-      if (runtime.traded) this.traded.push(runtime);
+      if (runtime.traded) {
+        this.traded.push(runtime);
+        runtime.markedExchange = runtime.markedObserved = runtime.account.cash;
+        this.equityExchange += runtime.markedExchange;
+        this.equityObserved += runtime.markedObserved;
+      }
       const snap =
         snapshotNames !== undefined
           ? snapshotNames.has(runtime.name)
@@ -328,7 +343,37 @@ class Backtest implements FillSink {
       }
       market.applyDepth(ts, side, price, size, events.flags[i]!);
     }
+    if (runtime.traded && runtime.account.position !== 0) this.remark(runtime);
     if (this.shared && runtime.traded) this.observed(runtime, ts);
+  }
+
+  /** Re-marks one traded instrument's contribution to the portfolio sums (see `equityExchange`). */
+  private remark(runtime: InstrumentRuntime): void {
+    const exchange = runtime.equityAt(runtime.exchange.mid());
+    this.equityExchange += exchange - runtime.markedExchange;
+    runtime.markedExchange = exchange;
+    const observed = this.shared ? exchange : runtime.equityAt(runtime.observed.mid());
+    this.equityObserved += observed - runtime.markedObserved;
+    runtime.markedObserved = observed;
+  }
+
+  /** The sums added up afresh. */
+  private resyncPortfolio(): void {
+    let exchange = 0;
+    let observed = 0;
+    let gross = 0;
+    for (const runtime of this.traded) {
+      runtime.markedExchange = runtime.equityAt(runtime.exchange.mid());
+      runtime.markedObserved = this.shared
+        ? runtime.markedExchange
+        : runtime.equityAt(runtime.observed.mid());
+      exchange += runtime.markedExchange;
+      observed += runtime.markedObserved;
+      gross += Math.abs(runtime.account.position);
+    }
+    this.equityExchange = exchange;
+    this.equityObserved = observed;
+    this.grossPosition = gross;
   }
 
   private compact(runtime: InstrumentRuntime): void {
@@ -444,7 +489,10 @@ class Backtest implements FillSink {
     const notional = price * quantity * runtime.spec.multiplier;
     const fee = feeOf(runtime.fees, maker, notional, quantity);
     const account = runtime.account;
+    const before = Math.abs(account.position);
     const realized = account.apply(side, price, quantity, fee);
+    this.grossPosition += Math.abs(account.position) - before;
+    this.remark(runtime);
     const liquidity = maker ? 'maker' : 'taker';
     const fill: Fill = { ts, instrument: runtime.name, orderId, side, price, quantity, liquidity, fee };
     this.fills.push(fill);
@@ -525,6 +573,7 @@ class Backtest implements FillSink {
     } else if (kind === EVENT_DEPTH) {
       market.applyDepth(ts, events.side[i]!, events.price[i]!, events.size[i]!, events.flags[i]!);
     }
+    if (runtime.account.position !== 0) this.remark(runtime);
     this.observed(runtime, t);
   }
 
@@ -639,12 +688,7 @@ class Backtest implements FillSink {
   }
 
   private riskInputsFor(runtime: InstrumentRuntime, t: number, mid: number): RiskInputs {
-    let equity = 0;
-    const traded = this.traded;
-    for (let i = 0; i < traded.length; i++) {
-      const other = traded[i]!;
-      equity += other.equityAt(other.observed.mid());
-    }
+    const equity = this.equityObserved;
     const day = Math.floor((t + this.dayOffsetMs) / DAY_MS);
     if (day !== this.day) {
       this.day = day;
@@ -803,23 +847,22 @@ class Backtest implements FillSink {
 
   /** The end of one second (`end`, exclusive): σ for tracked instruments, snapshots. */
   private second(end: number): void {
+    // Only market time counts: outside it (KRX nights and weekends) nothing is sampled or recorded.
+    if (this.snapshotWhen !== undefined && !this.snapshotWhen(end)) return;
     const tracked = this.tracked;
     for (let i = 0; i < tracked.length; i++) {
       const runtime = tracked[i]!;
-      runtime.volatility.onSecond(runtime.exchange.mid());
+      // The engine's σ is what the records show for a strategy that reports none of its own.
+      const own = runtime.strategyVolatility;
+      if (own !== own) runtime.volatility.onSecond(runtime.exchange.mid());
     }
-    if (this.snapshotWhen !== undefined && !this.snapshotWhen(end)) return;
-    let equity = 0;
-    let gross = 0;
-    for (let i = 0; i < tracked.length; i++) {
-      const runtime = tracked[i]!;
-      if (!runtime.traded) continue;
-      equity += runtime.equityAt(runtime.exchange.mid());
-      gross += Math.abs(runtime.account.position);
+    if (++this.secondsSinceResync >= 3600) {
+      this.secondsSinceResync = 0;
+      this.resyncPortfolio();
     }
     this.portfolioTs.push(end);
-    this.portfolioEquity.push(equity);
-    this.portfolioGross.push(gross);
+    this.portfolioEquity.push(this.equityExchange);
+    this.portfolioGross.push(this.grossPosition);
     const snapshotted = this.snapshotted;
     if (snapshotted.length === 0) return;
     const regime = this.regimes?.at(end) ?? '';

@@ -33,6 +33,9 @@ export class InstrumentRuntime {
   readonly wakeOnEvents: boolean;
   /** Wake when the observed touch changes or an order fills (refresh.onEvents 'touch'). */
   readonly wakeOnTouch: boolean;
+  /** This instrument's equity as last added to the engine's portfolio sums (exchange-side and observed marks). */
+  markedExchange = 0;
+  markedObserved = 0;
   private touchBid = NaN;
   private touchAsk = NaN;
   private touchMid = NaN;
