@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerTables } from './commands/tables.ts';
+import { registerTune } from './commands/tune.ts';
 import { defaultHome } from './context.ts';
 import type { GlobalOptions } from './context.ts';
 
@@ -38,5 +39,6 @@ export function buildProgram(): Command {
   registerQuery(program, globals);
   registerTables(program, globals);
   registerBacktest(program, globals);
+  registerTune(program, globals);
   return program;
 }

@@ -219,6 +219,57 @@ export function timeChart(spec: TimeChartSpec): string {
   );
 }
 
+export interface XyChartSpec {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: readonly Series[];
+  xFormat?: (value: number) => string;
+  yFormat?: (value: number) => string;
+  zeroLine?: boolean;
+  note?: string;
+}
+
+/** A chart over a numeric x axis (e.g. trial numbers), with round ticks on both axes. */
+export function xyChart(spec: XyChartSpec): string {
+  let xLow = Infinity;
+  let xHigh = -Infinity;
+  let yLow = Infinity;
+  let yHigh = -Infinity;
+  for (const series of spec.series) {
+    for (const point of series.points) {
+      if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) continue;
+      xLow = Math.min(xLow, point.x);
+      xHigh = Math.max(xHigh, point.x);
+      yLow = Math.min(yLow, point.y);
+      yHigh = Math.max(yHigh, point.y);
+    }
+  }
+  const keys = legend(spec.series);
+  if (xLow > xHigh) return frame(spec.id, spec.title, noData(), keys, spec.note);
+  const x = linearScale(padDomain(xLow, xHigh), MARGIN.left, WIDTH - MARGIN.right);
+  const [padLow, padHigh] = padDomain(yLow, yHigh);
+  const margin = (padHigh - padLow) * 0.05;
+  const y = linearScale([padLow - margin, padHigh + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  const xFormat = spec.xFormat ?? ((value: number) => formatCompact(value));
+  const xAxis =
+    niceTicks(x.domain[0], x.domain[1])
+      .map(
+        (tick) =>
+          `<text class="tick" x="${round(x(tick))}" y="${HEIGHT - 22}" text-anchor="middle">${escapeHtml(xFormat(tick))}</text>`,
+      )
+      .join('') +
+    `<text class="axis-label" x="${MARGIN.left + (WIDTH - MARGIN.left - MARGIN.right) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`;
+  const zero =
+    spec.zeroLine === true && y.domain[0] < 0 && y.domain[1] > 0
+      ? `<line class="zero" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`
+      : '';
+  const paths = spec.series.map((series) => seriesPath(series, x, y)).join('');
+  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  return frame(spec.id, spec.title, yAxis(y, format, spec.yLabel) + zero + xAxis + paths, keys, spec.note);
+}
+
 export interface BarChartSpec {
   id: string;
   title: string;

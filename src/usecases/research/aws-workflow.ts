@@ -1,0 +1,53 @@
+/**
+ * A study on the deployed workflow: start an execution of the tuning state machine
+ * (QUOTELAB_TUNING_STATE_MACHINE_ARN, a stack output) with the spec, then follow the study in the store
+ * until the execution ends. The CLI's `quotelab tune --target aws`.
+ */
+import { StepFunctionsExecutions } from '../../adapters/aws/step-functions.ts';
+import type { Platform } from '../../core/ports/platform.ts';
+import { parseStudySpec } from '../../core/research/study-spec.ts';
+import type { FinalizeOutput } from './finalize.ts';
+import type { RecordOutput } from './steps.ts';
+import { bestTrial } from './steps.ts';
+import { StudyStore, specHash } from './study-store.ts';
+
+export const TUNING_STATE_MACHINE_VARIABLE = 'QUOTELAB_TUNING_STATE_MACHINE_ARN';
+
+export async function runStudyOnAws(
+  platform: Platform,
+  spec: unknown,
+  options: { onProgress?: (progress: RecordOutput) => void; pollMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<FinalizeOutput> {
+  const env = options.env ?? process.env;
+  const arn = env[TUNING_STATE_MACHINE_VARIABLE];
+  if (!arn)
+    throw new Error(
+      `target aws needs ${TUNING_STATE_MACHINE_VARIABLE} (the Research stack's TuningStateMachineArn output)`,
+    );
+  const parsed = parseStudySpec(spec);
+  const studyId = parsed.studyId ?? `study-${specHash(parsed).slice(0, 12)}`;
+  const executions = new StepFunctionsExecutions(env);
+  const executionArn = await executions.start(arn, spec);
+  const store = new StudyStore(platform.state);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5000));
+    const state = await executions.describe(executionArn);
+    if (options.onProgress) {
+      const trials = await store.trials(studyId).catch(() => []);
+      if (trials.length > 0) {
+        const meta = await store.meta(studyId);
+        const best = bestTrial(meta, trials);
+        options.onProgress({
+          complete: trials.filter((t) => t.state === 'complete').length,
+          failed: trials.filter((t) => t.state === 'failed').length,
+          best: best ? { number: best.number, value: best.value! } : undefined,
+        });
+      }
+    }
+    if (state.status === 'SUCCEEDED') return state.output as FinalizeOutput;
+    if (state.status !== 'RUNNING')
+      throw new Error(
+        `execution ${executionArn} ${state.status}: ${state.error ?? ''} ${state.cause ?? ''}`.trim(),
+      );
+  }
+}

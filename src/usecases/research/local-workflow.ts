@@ -1,0 +1,115 @@
+/**
+ * `tuning.asl.json` run on this machine: the very file Step Functions runs, interpreted in-process by
+ * aws-local-stepfunctions, with each Task state mapped to the function its Lambda (or Batch container)
+ * runs. Trials go to a pool of worker threads, so a batch uses the cores; the other steps run here.
+ *
+ * Resumable: the study lives in the local store, so running the same spec again after an interruption
+ * continues it — finished trials are kept, trials the interruption cut off are recorded as interrupted
+ * and never run again (see suggestTrials).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Platform } from '../../core/ports/platform.ts';
+import { finalizeStudy } from './finalize.ts';
+import type { FinalizeOutput } from './finalize.ts';
+import { initStudy, recordResults, suggestTrials } from './steps.ts';
+import type { InitOutput, RecordOutput, SuggestOutput } from './steps.ts';
+import { TrialPool } from './trial-pool.ts';
+import { FinalizeInput, InitInput, RecordInput, SuggestInput, TrialInput, stepInput } from './step-inputs.ts';
+
+export const TUNING_ASL = fileURLToPath(new URL('../../../stepfunctions/tuning.asl.json', import.meta.url));
+
+/** The substitution variables of tuning.asl.json and what they stand for locally. */
+export const LOCAL_SUBSTITUTIONS: Readonly<Record<string, string>> = Object.freeze({
+  TuneInitFunctionArn: 'arn:aws:lambda:local:000000000000:function:quotelab-tune-init',
+  TuneSuggestFunctionArn: 'arn:aws:lambda:local:000000000000:function:quotelab-tune-suggest',
+  TuneRecordFunctionArn: 'arn:aws:lambda:local:000000000000:function:quotelab-tune-record',
+  TuneFinalizeFunctionArn: 'arn:aws:lambda:local:000000000000:function:quotelab-tune-finalize',
+  TrialFunctionArn: 'arn:aws:lambda:local:000000000000:function:quotelab-trial-run',
+  BatchJobQueueArn: 'arn:aws:batch:local:000000000000:job-queue/quotelab-trials',
+  BatchJobDefinitionArn: 'arn:aws:batch:local:000000000000:job-definition/quotelab-trial',
+});
+
+/** The ASL text with `${Name}` replaced, as CDK's definitionSubstitutions do; an unknown name is an error. */
+export function substituteDefinition(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`tuning.asl.json uses \${${name}}, which has no substitution`);
+    return value;
+  });
+}
+
+export interface LocalStudyOptions {
+  /** The local platform's home folder (the worker threads open their own handles on it). */
+  home: string;
+  /** Worker threads for trials (default: the study's parallelism, at most the cores). */
+  workers?: number;
+  onInit?: (init: InitOutput) => void;
+  onBatch?: (batch: SuggestOutput) => void;
+  onProgress?: (progress: RecordOutput) => void;
+}
+
+export async function runStudyLocal(
+  platform: Platform,
+  spec: unknown,
+  options: LocalStudyOptions,
+): Promise<FinalizeOutput> {
+  const definition = JSON.parse(
+    substituteDefinition(readFileSync(TUNING_ASL, 'utf8'), LOCAL_SUBSTITUTIONS),
+  ) as object;
+  const machine = new StateMachine(definition as never);
+  const executionId = `arn:aws:states:local:000000000000:execution:quotelab-tuning:${randomUUID()}`;
+  let pool: TrialPool | undefined;
+  const trialPool = (size: number) => (pool ??= new TrialPool(options.home, options.workers ?? size));
+  try {
+    const execution = machine.run(spec as never, {
+      context: { Execution: { Id: executionId, Input: spec as never, StartTime: new Date().toISOString() } },
+      overrides: {
+        taskResourceLocalHandlers: {
+          'Start study': async (input) => {
+            const init = await initStudy(platform, stepInput('Start study', InitInput, input));
+            options.onInit?.(init);
+            trialPool(Math.min(init.parallelism, availableParallelism()));
+            return json(init);
+          },
+          'Suggest trials': async (input) => {
+            const batch = await suggestTrials(platform, stepInput('Suggest trials', SuggestInput, input));
+            options.onBatch?.(batch);
+            return json(batch);
+          },
+          // Locally both runners are the worker pool: the Batch container runs the same trial code.
+          'Run trial on Lambda': async (input) =>
+            json(await trialPool(1).run(stepInput('Run trial', TrialInput, input))),
+          'Run trial on Batch': async (input) =>
+            json(await trialPool(1).run(stepInput('Run trial', TrialInput, input))),
+          'Record results': async (input) => {
+            const progress = await recordResults(platform, stepInput('Record results', RecordInput, input));
+            options.onProgress?.(progress);
+            return json(progress);
+          },
+          'Evaluate out of sample': async (input) =>
+            json(await finalizeStudy(platform, stepInput('Evaluate out of sample', FinalizeInput, input))),
+        },
+        retryIntervalOverrides: {
+          'Run trial on Lambda': 0,
+          'Run trial on Batch': 0,
+          'Start study': 0,
+          'Suggest trials': 0,
+          'Record results': 0,
+          'Evaluate out of sample': 0,
+        },
+      },
+    });
+    return (await execution.result) as unknown as FinalizeOutput;
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** A step's output as the interpreter's JSON type (our outputs are plain JSON objects). */
+function json(value: object): never {
+  return value as never;
+}
