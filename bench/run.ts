@@ -16,6 +16,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   xml: () => import('./xml.bench.ts'),
   ingest: () => import('./ingest.bench.ts'),
   engine: () => import('./engine.bench.ts'),
+  tune: () => import('./tune.bench.ts'),
 };
 
 const filter = process.argv[2];

@@ -28,7 +28,7 @@ import type { Random } from '../synth/random.ts';
 import { cumulativeWeights } from '../synth/random.ts';
 import type { CategoricalDomain, Domain, NumericDomain } from './space.ts';
 import { snapToStep } from './space.ts';
-import { logGaussMass, logPdf, ppf } from './truncnorm.ts';
+import { LOG_SQRT_2PI, logGaussMass, ppf } from './truncnorm.ts';
 
 const EPS = 1e-12;
 const SIGMA0_MAGNITUDE = 0.2;
@@ -222,9 +222,17 @@ export class ParzenEstimator {
       numeric++;
       const { mus, sigmas, domain } = kernels;
       if (domain.step === undefined) {
+        // truncnorm.logPdf inlined with the kernel's log mass precomputed (same operations, same order).
+        const logSigmas = sigmas.map(Math.log);
         for (let i = 0; i < count; i++) {
           const x = domain.log ? Math.log(values[i]!) : values[i]!;
-          for (let k = 0; k < size; k++) terms[i * size + k]! += logPdf(x, a[k]!, b[k]!, mus[k]!, sigmas[k]!);
+          for (let k = 0; k < size; k++) {
+            const z = (x - mus[k]!) / sigmas[k]!;
+            terms[i * size + k]! +=
+              z < a[k]! || z > b[k]!
+                ? -Infinity
+                : -(z * z) / 2 - LOG_SQRT_2PI - normaliser[k]! - logSigmas[k]!;
+          }
         }
         continue;
       }

@@ -14,7 +14,8 @@
  * vector maths to win from batching.
  */
 
-const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
+/** log √(2π), the normal density's normalising constant. */
+export const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 const SQRT2 = Math.sqrt(2);
 const INV_SQRT2 = 1 / Math.sqrt(2);
 /** √3/π: the scale of the logistic approximation Φ(x) ≈ 1/(1 + e^(−πx/√3)). */
