@@ -12,6 +12,7 @@ import { keyValueTable } from '../constructs/key-value-table.ts';
 import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
 import { STANDARD_QUERIES } from '../../src/core/lake/standard-queries.ts';
 import { EtlIngest } from '../constructs/etl-ingest.ts';
+import { dataBucketName } from '../naming.ts';
 
 export interface LakeStackProps extends StackProps {
   config: EnvironmentConfig;
@@ -51,6 +52,7 @@ export class LakeStack extends Stack {
 
     this.dataBucket = new SecureBucket(this, 'Data', {
       ...bucketDefaults,
+      bucketName: dataBucketName(config),
       accessLogs: this.accessLogsBucket,
       accessLogsPrefix: 'data-bucket/',
     }).bucket;

@@ -3,6 +3,7 @@ import type { StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
 import { LakeStack } from '../stacks/lake-stack.ts';
+import { ResearchStack } from '../stacks/research-stack.ts';
 import { StateStack } from '../stacks/state-stack.ts';
 
 export interface QuotelabStageProps extends StageProps {
@@ -13,6 +14,7 @@ export interface QuotelabStageProps extends StageProps {
 export class QuotelabStage extends Stage {
   readonly lake: LakeStack;
   readonly state: StateStack;
+  readonly research: ResearchStack;
 
   constructor(scope: Construct, id: string, props: QuotelabStageProps) {
     super(scope, id, props);
@@ -26,6 +28,14 @@ export class QuotelabStage extends Stage {
       stateTable: this.state.stateTable,
       opsTopic: this.state.opsTopic,
       description: `quotelab ${config.id}: data lake and ETL`,
+    });
+    this.research = new ResearchStack(this, 'Research', {
+      config,
+      stateTable: this.state.stateTable,
+      ingestLedger: this.lake.ingestLedger,
+      glueDatabaseName: this.lake.glueDatabaseName,
+      workGroupName: this.lake.workGroupName,
+      description: `quotelab ${config.id}: tuning studies (Step Functions, Lambda, Batch on Fargate)`,
     });
     Tags.of(this).add('project', 'quotelab');
     Tags.of(this).add('environment', config.id);

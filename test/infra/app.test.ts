@@ -9,12 +9,13 @@ import { buildTestApp } from './synth.ts';
 describe('the quotelab CDK app', () => {
   const { app, stages } = buildTestApp();
 
-  it('has one Stage per environment in cdk.json: Dev and Prod, each with State and Lake stacks', () => {
+  it('has one Stage per environment in cdk.json: Dev and Prod, each with State, Lake and Research stacks', () => {
     expect(stages.map((stage) => stage.stageName)).toEqual(['Dev', 'Prod']);
     for (const stage of stages) {
       expect(stage.node.children.filter((c) => c instanceof Stack).map((c) => c.node.id)).toEqual([
         'State',
         'Lake',
+        'Research',
       ]);
     }
   });
@@ -156,7 +157,14 @@ describe('the quotelab CDK app', () => {
     const stackNames = assembly.nestedAssemblies.flatMap((nested) =>
       nested.nestedAssembly.stacks.map((s) => s.hierarchicalId),
     );
-    expect(stackNames.sort()).toEqual(['Dev/Lake', 'Dev/State', 'Prod/Lake', 'Prod/State']);
+    expect(stackNames.sort()).toEqual([
+      'Dev/Lake',
+      'Dev/Research',
+      'Dev/State',
+      'Prod/Lake',
+      'Prod/Research',
+      'Prod/State',
+    ]);
   });
 });
 
