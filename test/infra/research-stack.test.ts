@@ -117,10 +117,9 @@ describe('Dev/Research: the tuning workflow, its functions and Batch', () => {
     });
     const writes = policies
       .flatMap(([id, p]) =>
-        (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.map((s) => ({
-          id,
-          ...s,
-        })),
+        (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.map(
+          (s): Record<string, unknown> & { id: string } => ({ ...s, id }),
+        ),
       )
       .filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'));
     expect(writes).toHaveLength(1);
