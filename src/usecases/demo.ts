@@ -16,6 +16,8 @@ import type { GenerateSummary } from './generate.ts';
 import { runBacktestRequest } from './backtest.ts';
 import type { BacktestSummary } from './backtest.ts';
 import { ingestFiles } from './ingest-files.ts';
+import type { FinalizeOutput } from './research/finalize.ts';
+import { runStudyLocal } from './research/local-workflow.ts';
 import type { FileIngest } from './ingest-files.ts';
 import { listTables } from './list-tables.ts';
 import type { TableStatus } from './list-tables.ts';
@@ -33,6 +35,8 @@ export const DEMO_FAULTS =
 export interface DemoOptions {
   /** Where the demo writes its generated files (inside the quotelab home). */
   workDir: string;
+  /** The local platform's home: the tuning study's worker threads open it (local target only). */
+  home?: string;
   seed?: string;
   /** Trading days of synthetic market to generate (default 5: a week). */
   syntheticDays?: number;
@@ -54,6 +58,8 @@ export interface DemoReport {
     queries: Array<{ name: string; sql: string; result: QueryResult }>;
   };
   backtests: BacktestSummary[];
+  /** The small tuning study on the synthetic week (local target only). */
+  tuning?: FinalizeOutput;
 }
 
 export async function runDemo(platform: Platform, options: DemoOptions): Promise<DemoReport> {
@@ -63,7 +69,28 @@ export async function runDemo(platform: Platform, options: DemoOptions): Promise
   const binance = await summariseBinanceCapture(BINANCE_CAPTURE);
   const lake = await ingestIntoLake(platform, [...realDayFiles(), ...syntheticWeek.xmlFiles]);
   const backtests = await demoBacktests(platform);
-  return { doctor, realDay, syntheticWeek, binance, lake, backtests };
+  const tuning = options.home ? await demoTuning(platform, options.home, options.seed ?? 'demo') : undefined;
+  return { doctor, realDay, syntheticWeek, binance, lake, backtests, tuning };
+}
+
+/**
+ * A small tuning study on the synthetic week in the lake (the same workflow file as in AWS, run here):
+ * 16 TPE trials of A&S's γ, κ and spread clamp, two at a time, walk-forward over the week, the best and
+ * Seed B's manual parameters compared on its last day. Rerunning the demo finds the study finished.
+ */
+export async function demoTuning(platform: Platform, home: string, seed: string): Promise<FinalizeOutput> {
+  return runStudyLocal(
+    platform,
+    {
+      studyId: `demo-week-${seed}`,
+      data: { kind: 'table', from: '2025-12-08', to: '2025-12-12' },
+      budget: { trials: 16, parallelism: 2 },
+      seed: 1,
+      walkForward: { trainDays: 2, validateDays: 1, testDays: 1 },
+      fixedParams: { 'risk.maxDailyLoss': 'Infinity', 'risk.maxDrawdownAmount': 'Infinity' },
+    },
+    { home },
+  );
 }
 
 /**

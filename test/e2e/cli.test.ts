@@ -53,8 +53,16 @@ describe('quotelab CLI', () => {
       expect(Number(m[3]!.replace(/,/g, ''))).toBeGreaterThan(0);
       expect(readFileSync(m[4]!, 'utf8')).toContain('<svg');
     }
+    const tuning =
+      /6\. Tuning study demo-week-demo[^\n]*\n\s+(\d+) trials complete, 0 failed; best gamma=[\d.]+[^\n]*\n\s+out of sample[^\n]*\n\s+report → (\S+\.html)/.exec(
+        stdout,
+      );
+    expect(tuning, stdout).not.toBeNull();
+    expect(tuning![1]).toBe('16');
+    expect(readFileSync(tuning![2]!, 'utf8')).toContain('Tuning study demo-week-demo');
     expect(stdout).toContain('What quotelab does so far:');
     expect(stdout).toContain('✓ Avellaneda–Stoikov and signal backtests');
+    expect(stdout).toContain('✓ TPE tuning and walk-forward studies');
   });
 
   it('doctor --json prints one JSON document', () => {

@@ -28,7 +28,7 @@ export const CAPABILITIES: Array<{ what: string; status: 'works' | 'next' }> = [
   },
   {
     what: 'TPE tuning and walk-forward studies on Step Functions (and the same ASL locally)',
-    status: 'next',
+    status: 'works',
   },
   { what: 'regime / signal / spread-policy models in ONNX with a registry', status: 'next' },
   { what: 'live paper agent on Fargate with risk gate and circuit breaker', status: 'next' },
@@ -44,7 +44,11 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       const platform = openPlatform(options);
       let report: DemoReport;
       try {
-        report = await runDemo(platform, { workDir: join(resolve(options.home), 'demo'), seed: local.seed });
+        report = await runDemo(platform, {
+          workDir: join(resolve(options.home), 'demo'),
+          home: options.target === 'local' ? resolve(options.home) : undefined,
+          seed: local.seed,
+        });
       } finally {
         await platform.close();
       }
@@ -62,12 +66,19 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
           report: b.reportPath,
         }));
         printJson({ ...report, backtests, capabilities: CAPABILITIES });
-      } else printLines(formatDemo(report));
+      } else
+        printLines(
+          formatDemo(report, {
+            tuningReport: report.tuning
+              ? join(resolve(options.home), 'objects', 'data', report.tuning.reportKeys.html)
+              : undefined,
+          }),
+        );
       if (!report.doctor.ok || report.lake.ingested.some((file) => file.error)) process.exitCode = 1;
     });
 }
 
-export function formatDemo(report: DemoReport): string[] {
+export function formatDemo(report: DemoReport, paths: { tuningReport?: string } = {}): string[] {
   const week = report.syntheticWeek;
   const regimes = Object.entries(week.regimeMinutes)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -117,12 +128,41 @@ export function formatDemo(report: DemoReport): string[] {
     }),
     '   Untuned A&S loses here: on trade-only KRX ticks a quote fills only when a trade prints through it',
     '   (adverse selection by construction), and 10 bps a side is more than the BTC spread it captures.',
-    '   Tuning (issue 6) searches the parameters; docs/engine.md explains the fill rules.',
+    '   docs/engine.md explains the fill rules.',
     '',
+    ...formatTuning(report, paths.tuningReport),
     'What quotelab does so far:',
     ...CAPABILITIES.map(
       (c) => `  ${c.status === 'works' ? mark.ok : '·'} ${c.what}${c.status === 'next' ? ' (next)' : ''}`,
     ),
+  ];
+}
+
+function formatTuning(report: DemoReport, reportPath: string | undefined): string[] {
+  const tuning = report.tuning;
+  if (!tuning)
+    return [
+      '6. Tuning: runs on the local target only (the study workflow runs in AWS with quotelab tune).',
+      '',
+    ];
+  const oos = tuning.outOfSample;
+  const best = tuning.best;
+  const krw = (x: number) => `${Math.round(x).toLocaleString('en-US')} KRW`;
+  return [
+    `6. Tuning study ${tuning.studyId} (stepfunctions/tuning.asl.json run locally, TPE, walk-forward over the synthetic week):`,
+    `   ${tuning.complete} trials complete, ${tuning.failed} failed` +
+      (best
+        ? `; best ${Object.entries(best.params)
+            .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(3)) : v}`)
+            .join(', ')}`
+        : ''),
+    ...(oos
+      ? [
+          `   out of sample (${oos.tunedPnl >= oos.manualPnl ? 'tuned ahead' : 'manual ahead'}): tuned ${krw(oos.tunedPnl)}, Seed B manual ${krw(oos.manualPnl)}; max drawdown ${krw(oos.tunedMaxDrawdown)} vs ${krw(oos.manualMaxDrawdown)}`,
+        ]
+      : []),
+    `   report → ${reportPath ?? tuning.reportKeys.html}`,
+    '',
   ];
 }
 

@@ -92,7 +92,8 @@ export const StudySpecSchema = z
       })
       .default({ name: 'pnl', riskAversion: 1 }),
     direction: z.enum(['maximize', 'minimize']).default('maximize'),
-    sampler: SamplerSpecSchema.default({ kind: 'tpe' }),
+    // Batches of trials run together: the constant liar keeps a batch from piling onto one point.
+    sampler: SamplerSpecSchema.default({ kind: 'tpe', constantLiar: true }),
     seed: z.union([z.number().int(), z.string()]).default(0),
     budget: z.object({
       trials: z.number().int().min(1).max(10_000),
