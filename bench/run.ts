@@ -17,6 +17,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   ingest: () => import('./ingest.bench.ts'),
   engine: () => import('./engine.bench.ts'),
   tune: () => import('./tune.bench.ts'),
+  seedb: () => import('./seedb.bench.ts'),
 };
 
 const filter = process.argv[2];
