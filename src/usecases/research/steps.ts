@@ -18,7 +18,7 @@ import { planWalkForward } from '../../core/research/walk-forward.ts';
 import type { Params, TrialRecord } from '../../core/tune/index.ts';
 import { createSampler, validateSearchSpace } from '../../core/tune/index.ts';
 import { pinStudyData } from './study-data.ts';
-import { StudyStore, specHash } from './study-store.ts';
+import { StudyConflictError, StudyStore, specHash } from './study-store.ts';
 import type { StoredTrial, StudyMeta } from './study-store.ts';
 import type { TrialOutcome, TrialTask } from './trial.ts';
 
@@ -92,6 +92,12 @@ export async function suggestTrials(
 ): Promise<SuggestOutput> {
   const store = new StudyStore(platform.state);
   const meta = await store.meta(input.studyId);
+  if (meta.owner !== input.owner) {
+    // Another execution resumed this study: this one stops rather than run trials beside it.
+    throw new StudyConflictError(
+      `study ${input.studyId} is now run by ${meta.owner}; this execution (${input.owner}) stops`,
+    );
+  }
   let trials = await store.trials(input.studyId);
   // A trial left running by an earlier execution was interrupted: it is failed, never run again.
   const stale = trials.filter((t) => t.state === 'running' && t.owner !== input.owner);
