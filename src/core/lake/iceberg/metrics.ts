@@ -38,6 +38,9 @@ export function columnMetrics(type: PrimitiveType, values: ArrayLike<IcebergValu
       nullCount++;
       continue;
     }
+    // Columns repeat values (a file's codes, its source path): an equal value cannot move a bound, and
+    // the equality test is far cheaper than an ordering of long equal strings.
+    if (value === lower || value === upper) continue;
     if (floating && Number.isNaN(value)) {
       nanCount++; // NaN orders nowhere: counted, never a bound
       continue;
