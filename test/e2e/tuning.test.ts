@@ -101,6 +101,19 @@ describe('tuning studies', () => {
     }
   }, 300_000);
 
+  it('runs trials routed to Batch through the same workflow (the container’s trial from the job request)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'quotelab-tune-batch-'));
+    const platform = openLocalPlatform(home);
+    try {
+      const result = await runStudyLocal(platform, { ...spec('batch', 8), runner: 'batch' }, { home });
+      expect(result).toMatchObject({ complete: 8, failed: 0 });
+      const trials = await new StudyStore(platform.state).trials('batch');
+      expect(trials.every((t) => t.state === 'complete' && t.attempts === 1)).toBe(true);
+    } finally {
+      await platform.close();
+    }
+  }, 300_000);
+
   it('a study killed mid-run resumes with the CLI and completes, no trial run twice', async () => {
     const home = mkdtempSync(join(tmpdir(), 'quotelab-tune-kill-'));
     const specFile = join(home, 'spec.json');

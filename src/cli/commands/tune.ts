@@ -64,7 +64,7 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
             );
           bar?.start(init.trials, 0, { best: '–' });
         };
-        if (global.target === 'aws') result = await runStudyOnAws(platform, spec, { onProgress });
+        if (global.target === 'aws') result = await runStudyOnAws(platform, spec, { onInit, onProgress });
         else if (options.direct) result = await runStudyDirect(platform, spec, { onProgress, onInit });
         else
           result = await runStudyLocal(platform, spec, {
@@ -79,7 +79,7 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
       }
       const location =
         global.target === 'aws'
-          ? `${platform.data.location}/${result.reportKeys.html}`
+          ? `${platform.data.location.replace(/\/$/, '')}/${result.reportKeys.html}`
           : join(resolve(global.home), 'objects', 'data', result.reportKeys.html);
       if (global.json) return printJson({ ...result, report: location });
       const oos = result.outOfSample;

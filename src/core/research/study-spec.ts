@@ -113,7 +113,31 @@ export const StudySpecSchema = z
     runner: z.enum(['lambda', 'batch', 'auto']).default('auto'),
     batchAboveEvents: z.number().int().positive().default(2_000_000),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, context) => {
+    const events = workflowHistoryEvents(spec.budget.trials, spec.budget.parallelism);
+    if (events > MAX_HISTORY_EVENTS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['budget'],
+        message:
+          `${spec.budget.trials} trials ${spec.budget.parallelism} at a time take about ${events} Step Functions history ` +
+          `events, over the ${MAX_HISTORY_EVENTS} this workflow allows itself (AWS stops an execution at 25,000): ` +
+          'raise parallelism or split the study',
+      });
+    }
+  });
+
+/** Headroom under Step Functions' 25,000-event execution history (retries and Batch add events). */
+export const MAX_HISTORY_EVENTS = 20_000;
+
+/**
+ * History events of a study in one Standard execution: per batch of P trials, Suggest (5) + Choice (2) +
+ * Map (4) + 9 per iteration + Record (5); the workflow's loop stays in one execution.
+ */
+export function workflowHistoryEvents(trials: number, parallelism: number): number {
+  return Math.ceil(trials / parallelism) * (16 + 9 * parallelism) + 10;
+}
 
 export type StudySpec = z.infer<typeof StudySpecSchema>;
 export type StudySpecInput = z.input<typeof StudySpecSchema>;

@@ -2,9 +2,10 @@
  * Walk-forward folds over the trading days of a data set.
  *
  * The last `testDays` days are the out-of-sample test window: no tuning trial ever reads them. Before it,
- * `embargoDays` days are left out (a purge gap, so nothing measured in the last fold overlaps the test's
- * warm-up). The remaining days hold the folds; each fold is `trainDays` days, then `embargoDays`, then
- * `validateDays`. Folds step forward by `validateDays`:
+ * `embargoDays` days are never measured (a gap between the last validation day and the test). The
+ * remaining days hold the folds; each fold is `trainDays` days, then `embargoDays`, then `validateDays`.
+ * Embargo days are gaps in what is measured, not in what is traded: a backtest runs through them, as a
+ * live strategy would. Folds step forward by `validateDays`:
  *
  *   rolling    train windows keep their length:  [t t t] e [v] … then  [t t t] e [v] one step later
  *   expanding  train windows start at day 0 and grow
@@ -41,7 +42,11 @@ export interface Fold {
 export interface WalkForwardPlan {
   folds: Fold[];
   test: DayWindow;
-  /** The `trainDays` days before the test window (embargo respected): the test run's warm-up. */
+  /**
+   * The `trainDays` days before the test window (and its embargo): the test run's warm-up. They may
+   * include validation days (a warm-up is not measured), and in expanding mode they are `trainDays`, not
+   * the folds' growing windows.
+   */
   testWarmup: DayWindow;
 }
 

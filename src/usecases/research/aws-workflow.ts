@@ -16,7 +16,12 @@ export const TUNING_STATE_MACHINE_VARIABLE = 'QUOTELAB_TUNING_STATE_MACHINE_ARN'
 export async function runStudyOnAws(
   platform: Platform,
   spec: unknown,
-  options: { onProgress?: (progress: RecordOutput) => void; pollMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    onInit?: (init: { studyId: string; trials: number; resumed: boolean; folds: number }) => void;
+    onProgress?: (progress: RecordOutput) => void;
+    pollMs?: number;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<FinalizeOutput> {
   const env = options.env ?? process.env;
   const arn = env[TUNING_STATE_MACHINE_VARIABLE];
@@ -27,11 +32,28 @@ export async function runStudyOnAws(
   const parsed = parseStudySpec(spec);
   const studyId = parsed.studyId ?? `study-${specHash(parsed).slice(0, 12)}`;
   const executions = new StepFunctionsExecutions(env);
-  const executionArn = await executions.start(arn, spec);
   const store = new StudyStore(platform.state);
+  const existed = await store.meta(studyId).then(
+    () => true,
+    () => false,
+  );
+  const executionArn = await executions.start(arn, spec);
+  let announced = false;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5000));
     const state = await executions.describe(executionArn);
+    if (!announced && options.onInit) {
+      const meta = await store.meta(studyId).catch(() => undefined);
+      if (meta) {
+        announced = true;
+        options.onInit({
+          studyId,
+          trials: meta.spec.budget.trials,
+          resumed: existed,
+          folds: meta.plan.folds.length,
+        });
+      }
+    }
     if (options.onProgress) {
       const trials = await store.trials(studyId).catch(() => []);
       if (trials.length > 0) {

@@ -83,8 +83,10 @@ export async function runStudyLocal(
           // Locally both runners are the worker pool: the Batch container runs the same trial code.
           'Run trial on Lambda': async (input) =>
             json(await trialPool(1).run(stepInput('Run trial', TrialInput, input))),
+          // The interpreter hands a Task its Parameters, here the SubmitJob request: the trial is in the
+          // container's QUOTELAB_TRIAL variable, exactly what the Batch container reads.
           'Run trial on Batch': async (input) =>
-            json(await trialPool(1).run(stepInput('Run trial', TrialInput, input))),
+            json(await trialPool(1).run(stepInput('Run trial on Batch', TrialInput, batchTrial(input)))),
           'Record results': async (input) => {
             const progress = await recordResults(platform, stepInput('Record results', RecordInput, input));
             options.onProgress?.(progress);
@@ -112,4 +114,15 @@ export async function runStudyLocal(
 /** A step's output as the interpreter's JSON type (our outputs are plain JSON objects). */
 function json(value: object): never {
   return value as never;
+}
+
+/** The trial inside a SubmitJob request (ContainerOverrides.Environment QUOTELAB_TRIAL, JSON). */
+export function batchTrial(request: unknown): unknown {
+  const environment = (
+    request as { ContainerOverrides?: { Environment?: Array<{ Name: string; Value: string }> } }
+  )?.ContainerOverrides?.Environment;
+  const value = environment?.find((entry) => entry.Name === 'QUOTELAB_TRIAL')?.Value;
+  if (value === undefined)
+    throw new TypeError('Run trial on Batch: the job request has no QUOTELAB_TRIAL variable');
+  return JSON.parse(value) as unknown;
 }

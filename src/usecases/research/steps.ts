@@ -62,7 +62,7 @@ export async function initStudy(
     ...daysIn(pinned.tradingDays, fold.train.from, fold.validate.to),
   ]);
   const eventsPerTrial = foldDays.reduce((sum, day) => sum + (pinned.ticksPerDay[day] ?? 0), 0);
-  const { meta, resumed } = await store.createOrResume(
+  const created = await store.createOrResume(
     {
       studyId,
       spec,
@@ -75,6 +75,13 @@ export async function initStudy(
     },
     now(),
   );
+  const { meta, resumed } = created;
+  if (resumed && meta.dataVersion !== pinned.version && spec.data.kind === 'files') {
+    throw new StudyConflictError(
+      `study ${studyId} was started on files with digest ${meta.dataVersion}; they now hash to ${pinned.version}: ` +
+        'restore the files or start a new study (another studyId)',
+    );
+  }
   return {
     studyId,
     resumed,
@@ -100,9 +107,24 @@ export async function suggestTrials(
   }
   let trials = await store.trials(input.studyId);
   // A trial left running by an earlier execution was interrupted: it is failed, never run again.
+  // A retried call (its first answer lost after it reserved the batch) gets that batch again.
+  const pending = trials.filter((t) => t.state === 'running' && t.owner === input.owner);
+  if (pending.length > 0) {
+    const runner = runnerFor(meta);
+    return {
+      done: false,
+      trials: pending.map((t) => ({ studyId: input.studyId, number: t.number, runner })),
+    };
+  }
   const stale = trials.filter((t) => t.state === 'running' && t.owner !== input.owner);
-  for (const trial of stale)
-    await store.tell(input.studyId, trial.number, { state: 'failed', error: INTERRUPTED }, now());
+  for (const trial of stale) {
+    try {
+      await store.tell(input.studyId, trial.number, { state: 'failed', error: INTERRUPTED }, now());
+    } catch (error) {
+      // It finished after all (its runner outlived the old execution): keep what it recorded.
+      if (!(error instanceof StudyConflictError)) throw error;
+    }
+  }
   if (stale.length > 0) trials = await store.trials(input.studyId);
   const stop = stopReason(meta, trials);
   if (stop) return { done: true, reason: stop, trials: [] };

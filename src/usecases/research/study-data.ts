@@ -49,9 +49,7 @@ export async function pinStudyData(platform: Platform, spec: StudySpec): Promise
     for (const row of rows)
       if (!codes || codes.has(row.code as string)) days.push(isoFromDays(row.trade_date as number));
   } else {
-    const digest = createHash('sha256');
-    for (const path of [...data.paths].sort()) digest.update(basename(path)).update(readFileSync(path));
-    version = `sha256:${digest.digest('hex')}`;
+    version = filesDigest(data.paths);
     days = (await fileTicks(data.paths, spec.codes)).map((tick) => kstDateOf(tick.ts));
   }
   const ticksPerDay: Record<string, number> = {};
@@ -107,6 +105,10 @@ async function loadEvents(
       });
     }
   } else {
+    // Files are pinned by their digest: a trial never reads files that changed under the study.
+    const now = filesDigest(spec.data.paths);
+    if (now !== version)
+      throw new Error(`the study's files changed since it started (${version}, now ${now})`);
     for (const tick of await fileTicks(spec.data.paths, spec.codes)) {
       const day = kstDateOf(tick.ts);
       if (day >= from && day <= to) ticks.push(tick);
@@ -126,6 +128,13 @@ async function fileTicks(
     for (const tick of read.ticks) if (!wanted || wanted.has(tick.code)) ticks.push(tick);
   }
   return ticks;
+}
+
+/** SHA-256 over the files' names and bytes, in name order: the version of a files-backed study. */
+function filesDigest(paths: readonly string[]): string {
+  const digest = createHash('sha256');
+  for (const path of [...paths].sort()) digest.update(basename(path)).update(readFileSync(path));
+  return `sha256:${digest.digest('hex')}`;
 }
 
 function dateFilter(from: string | undefined, to: string | undefined): Predicate[] {

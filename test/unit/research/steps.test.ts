@@ -2,7 +2,7 @@
  * The workflow steps on the embedded platform with a tiny generated market: spec errors, ownership when a
  * study is resumed by another execution, interrupted trials, early stopping by patience, a failing trial.
  */
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ import {
 } from '../../../src/usecases/research/steps.ts';
 import { StudyStore } from '../../../src/usecases/research/study-store.ts';
 import { runTrial } from '../../../src/usecases/research/trial.ts';
+import { TrialPool } from '../../../src/usecases/research/trial-pool.ts';
+import { parseStudySpec } from '../../../src/core/research/study-spec.ts';
 
 let platform: Platform;
 let files: string[];
@@ -82,6 +84,53 @@ describe('tuning steps', () => {
       attempts: 0,
     });
   });
+
+  it('gives a retried suggest the batch it already reserved, not a second one', async () => {
+    await initStudy(platform, { spec: spec('retried'), owner: 'x' });
+    const first = await suggestTrials(platform, { studyId: 'retried', owner: 'x' });
+    const again = await suggestTrials(platform, { studyId: 'retried', owner: 'x' });
+    expect(again).toEqual(first);
+    expect((await new StudyStore(platform.state).trials('retried')).map((t) => t.number)).toEqual([0, 1]);
+  });
+
+  it('refuses to resume a files study whose files changed, and a trial refuses to read them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotelab-steps-files-'));
+    const copies = files.map((file, k) => {
+      const copy = join(dir, `copy-${k}.xml`);
+      copyFileSync(file, copy);
+      return copy;
+    });
+    const changing = { ...spec('changing'), data: { kind: 'files', paths: copies } };
+    await initStudy(platform, { spec: changing, owner: 'x' });
+    const batch = await suggestTrials(platform, { studyId: 'changing', owner: 'x' });
+    appendFileSync(copies[0]!, '\n');
+    await expect(initStudy(platform, { spec: changing, owner: 'y' })).rejects.toThrow(
+      /study changing was started on files with digest sha256:\w+; they now hash to sha256:\w+/,
+    );
+    expect(await runTrial(platform, batch.trials[0]!)).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/^the study's files changed since it started/),
+    });
+  });
+
+  it('refuses a budget one Step Functions execution cannot hold', () => {
+    expect(() => parseStudySpec({ budget: { trials: 3000, parallelism: 4 } })).toThrow(
+      /budget: 3000 trials 4 at a time take about \d+ Step Functions history events/,
+    );
+    expect(() => parseStudySpec({ budget: { trials: 1000, parallelism: 4 } })).not.toThrow();
+  });
+
+  it('fails trials instead of hanging when its workers keep dying', async () => {
+    // A home that is a file: every worker throws while opening the platform.
+    const pool = new TrialPool(files[0]!, 1, { maxRestarts: 2 });
+    const started = Date.now();
+    await expect(pool.run({ studyId: 's', number: 0, runner: 'lambda' })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await expect(pool.run({ studyId: 's', number: 1, runner: 'lambda' })).rejects.toThrow(
+      /no workers left|exited|ENOTDIR|not a directory/,
+    );
+    await pool.close();
+  }, 60_000);
 
   it('records a runner failure the workflow caught, and stops early once patience runs out', async () => {
     await initStudy(platform, {
