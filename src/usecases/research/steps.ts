@@ -52,6 +52,10 @@ export async function initStudy(
   input: { spec: unknown; owner: string },
 ): Promise<InitOutput> {
   const spec = parseStudySpec(input.spec);
+  if (platform.target === 'aws' && spec.data.kind === 'files')
+    throw new Error(
+      'data kind "files" reads local files: in AWS a study reads the lake ({ "kind": "table" })',
+    );
   validateSearchSpace(spec.space);
   const hash = specHash(spec);
   const studyId = spec.studyId ?? `study-${hash.slice(0, 12)}`;
