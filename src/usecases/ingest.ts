@@ -31,7 +31,7 @@ import {
   readPlan,
   sourceHashOf,
   sourceHashOfPath,
-  writeColumnarDataFiles,
+  writeTypedDataFiles,
 } from '../core/lake/iceberg/index.ts';
 import type { DataFile, Lake, Row, Snapshot } from '../core/lake/iceberg/index.ts';
 import {
@@ -405,7 +405,7 @@ class IngestRun {
     const batch = bronze ? this.bronze : this.silver;
     if (batch.length === 0) return;
     const table = await this.table(definition);
-    const files = await writeColumnarDataFiles(this.deps.lake, table.metadata, batch.columns, {
+    const files = await writeTypedDataFiles(this.deps.lake, table.metadata, batch.finish(), {
       sourceKey: this.source.key,
     });
     appendAll(bronze ? this.bronzeFiles : this.silverFiles, files);

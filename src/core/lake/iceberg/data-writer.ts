@@ -14,15 +14,20 @@ import type { DataFile } from './data-file.ts';
 import { keyOf, uriOf } from './lake.ts';
 import type { Lake } from './lake.ts';
 import { columnMetrics, serializedBounds } from './metrics.ts';
+import type { ColumnMetrics } from './metrics.ts';
 import { currentSchema, defaultSpec } from './metadata.ts';
 import type { TableMetadata } from './metadata.ts';
 import { writeParquet } from './parquet-writer.ts';
-import type { ParquetWriteOptions } from './parquet-writer.ts';
+import type { ParquetWriteOptions, WrittenParquet } from './parquet-writer.ts';
 import { applyTransform, partitionPath, sourceType } from './partition.ts';
+import type { PartitionField } from './partition.ts';
+import { gatherTyped, typedLength, typedValueAt } from './typed-columns.ts';
+import type { TypedColumn } from './typed-columns.ts';
+import { writeTypedParquet } from './typed-parquet.ts';
 import type { PartitionSpec, PartitionValues } from './partition.ts';
 import type { Schema } from './schema.ts';
 import { canonicalOrUndefined, toCanonical } from './types.ts';
-import type { IcebergValue, Row } from './types.ts';
+import type { IcebergValue, PrimitiveType, Row } from './types.ts';
 
 export interface WriteDataOptions {
   /** The source these rows come from (e.g. the XML object key); its hash prefixes every file name. */
@@ -165,6 +170,111 @@ export async function writeColumnarDataFiles(
   return files;
 }
 
+/**
+ * The same from typed columns (schema order; see typed-columns.ts): the ETL's path for the tick tables,
+ * encoded by typed-parquet.ts, with the metrics taken from the encoder's single pass.
+ */
+export async function writeTypedDataFiles(
+  lake: Lake,
+  metadata: TableMetadata,
+  columns: readonly TypedColumn[],
+  options: Omit<WriteDataOptions, 'parquet'> = {},
+): Promise<DataFile[]> {
+  const schema = currentSchema(metadata);
+  const spec = defaultSpec(metadata);
+  const rowCount = columns[0] === undefined ? 0 : typedLength(columns[0]);
+  if (columns.length !== schema.fields.length || columns.some((column) => typedLength(column) !== rowCount)) {
+    throw new TypeError(`expected ${schema.fields.length} columns of ${rowCount} values in schema order`);
+  }
+  if (rowCount === 0) return [];
+  const tableKey = keyOf(lake, metadata.location);
+  const prefix = options.sourceKey === undefined ? '' : `${await sourceHashOf(options.sourceKey)}-`;
+  const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
+
+  const files: DataFile[] = [];
+  for (const group of groupTypedByPartition(schema, spec, columns, rowCount)) {
+    for (let start = 0; start < group.rows.length; start += maxRows) {
+      const indexes = group.rows.subarray(start, start + maxRows);
+      const slice =
+        indexes.length === rowCount ? columns : columns.map((column) => gatherTyped(column, indexes));
+      const folder = spec.fields.length > 0 ? `data/${partitionPath(spec, schema, group.partition)}` : 'data';
+      const key = `${tableKey}/${folder}/${prefix}${crypto.randomUUID()}.parquet`;
+      const parquet = writeTypedParquet(schema, slice);
+      await lake.store.put(key, parquet.bytes, {
+        ifAbsent: true,
+        contentType: 'application/vnd.apache.parquet',
+      });
+      const file = describeFile(lake, key, spec, group.partition, indexes.length, parquet);
+      schema.fields.forEach((field, i) => addMetrics(file, field.id, field.type, parquet.metrics[i]!));
+      files.push(file);
+    }
+  }
+  return files;
+}
+
+/**
+ * Groups the rows of typed columns by partition tuple, in first-seen order. Tick files arrive in long runs
+ * of one day and side, so a row whose partition source values equal the previous row's joins its group
+ * without computing the tuple again.
+ */
+function groupTypedByPartition(
+  schema: Schema,
+  spec: PartitionSpec,
+  columns: readonly TypedColumn[],
+  rowCount: number,
+): { partition: PartitionValues; rows: Int32Array }[] {
+  if (spec.fields.length === 0) {
+    return [{ partition: {}, rows: Int32Array.from({ length: rowCount }, (_, i) => i) }];
+  }
+  const sources = spec.fields.map((field) => {
+    const index = schema.fields.findIndex((f) => f.id === field['source-id']);
+    return { field, type: sourceType(schema, field), column: columns[index]! };
+  });
+  const transformedAt = (source: (typeof sources)[number], row: number): IcebergValue | null => {
+    const value = typedValueAt(source.type, source.column, row);
+    return value === null ? null : applyTransform(source.field.transform, source.type, value);
+  };
+  const groups = new Map<string, { partition: PartitionValues; rows: number[] }>();
+  let current: number[] = [];
+  const previous = new Float64Array(sources.length).fill(Number.NaN);
+  for (let row = 0; row < rowCount; row++) {
+    let changed = row === 0;
+    for (let i = 0; i < sources.length; i++) {
+      const raw = rawAt(sources[i]!.field, sources[i]!.column, row);
+      if (raw !== previous[i]) {
+        changed = true;
+        previous[i] = raw;
+      }
+    }
+    if (changed) {
+      const values = sources.map((source) => transformedAt(source, row));
+      let key = '';
+      for (const value of values) key += value === null ? '\0\u0001' : `${typeof value}:${value}\u0001`;
+      let group = groups.get(key);
+      if (!group) {
+        const partition = Object.fromEntries(sources.map((source, i) => [source.field.name, values[i]!]));
+        groups.set(key, (group = { partition, rows: [] }));
+      }
+      current = group.rows;
+    }
+    current.push(row);
+  }
+  return [...groups.values()].map((group) => ({
+    partition: group.partition,
+    rows: Int32Array.from(group.rows),
+  }));
+}
+
+/**
+ * A cheap stand-in for a row's partition source value that changes whenever the partition value can: the
+ * dictionary index, the day of a timestamp under a day transform, otherwise the number itself.
+ */
+function rawAt(field: PartitionField, column: TypedColumn, row: number): number {
+  if (column.kind === 'dictionary') return column.indexes[row]!;
+  const value = column.values[row]!;
+  return column.kind === 'int64' && field.transform === 'day' ? Math.floor(value / 86_400_000_000) : value;
+}
+
 async function writeDataFile(
   lake: Lake,
   key: string,
@@ -176,12 +286,28 @@ async function writeDataFile(
 ): Promise<DataFile> {
   const parquet = await writeParquet(schema, columns, parquetOptions);
   await lake.store.put(key, parquet.bytes, { ifAbsent: true, contentType: 'application/vnd.apache.parquet' });
-  const file: DataFile = {
+  const file = describeFile(lake, key, spec, partition, columns[0]?.length ?? 0, parquet);
+  schema.fields.forEach((field, i) =>
+    addMetrics(file, field.id, field.type, columnMetrics(field.type, columns[i]!)),
+  );
+  return file;
+}
+
+/** The data file entry of a written Parquet file, metrics still empty. */
+function describeFile(
+  lake: Lake,
+  key: string,
+  spec: PartitionSpec,
+  partition: PartitionValues,
+  recordCount: number,
+  parquet: WrittenParquet,
+): DataFile {
+  return {
     path: uriOf(lake, key),
     format: 'PARQUET',
     specId: spec['spec-id'],
     partition,
-    recordCount: columns[0]?.length ?? 0,
+    recordCount,
     fileSizeInBytes: parquet.bytes.byteLength,
     columnSizes: parquet.columnSizes,
     valueCounts: {},
@@ -191,16 +317,15 @@ async function writeDataFile(
     upperBounds: {},
     splitOffsets: parquet.splitOffsets,
   };
-  schema.fields.forEach((field, i) => {
-    const metrics = columnMetrics(field.type, columns[i]!);
-    file.valueCounts[field.id] = metrics.valueCount;
-    file.nullValueCounts[field.id] = metrics.nullCount;
-    if (metrics.nanCount !== undefined) file.nanValueCounts[field.id] = metrics.nanCount;
-    const bounds = serializedBounds(field.type, metrics);
-    if (bounds) {
-      file.lowerBounds[field.id] = bounds.lower;
-      file.upperBounds[field.id] = bounds.upper;
-    }
-  });
-  return file;
+}
+
+function addMetrics(file: DataFile, fieldId: number, type: PrimitiveType, metrics: ColumnMetrics): void {
+  file.valueCounts[fieldId] = metrics.valueCount;
+  file.nullValueCounts[fieldId] = metrics.nullCount;
+  if (metrics.nanCount !== undefined) file.nanValueCounts[fieldId] = metrics.nanCount;
+  const bounds = serializedBounds(type, metrics);
+  if (bounds) {
+    file.lowerBounds[fieldId] = bounds.lower;
+    file.upperBounds[fieldId] = bounds.upper;
+  }
 }

@@ -19,5 +19,20 @@ export type { RetryPolicy, TableState } from './commit.ts';
 export { parseMetadata, serializeMetadata, currentSnapshot, snapshotAsOf } from './metadata.ts';
 export type { Snapshot, SnapshotSummary, TableMetadata } from './metadata.ts';
 export type { DataFile } from './data-file.ts';
-export { sourceHashOf, sourceHashOfPath, writeColumnarDataFiles, writeDataFiles } from './data-writer.ts';
+export {
+  sourceHashOf,
+  sourceHashOfPath,
+  writeColumnarDataFiles,
+  writeDataFiles,
+  writeTypedDataFiles,
+} from './data-writer.ts';
+export {
+  DictionaryColumnBuilder,
+  DoubleColumnBuilder,
+  Int32ColumnBuilder,
+  Int64ColumnBuilder,
+  typedLength,
+  typedValueAt,
+} from './typed-columns.ts';
+export type { TypedColumn } from './typed-columns.ts';
 export type { FileChange } from './snapshot-producer.ts';

@@ -48,7 +48,8 @@ export function parquetSchemaOf(schema: Schema): SchemaElement[] {
   ];
 }
 
-function parquetElementOf(field: SchemaField): SchemaElement {
+/** The Parquet schema element of one Iceberg field (type annotations as in the table above). */
+export function parquetElementOf(field: SchemaField): SchemaElement {
   const base = {
     name: field.name,
     field_id: field.id,
