@@ -300,18 +300,46 @@ class IngestRun {
     this.counts.contracts = codes.length;
   }
 
-  /** Bronze takes every accepted tick; silver those no other source delivered first. */
+  /**
+   * Bronze takes every accepted tick; silver those no other source delivered first. Ticks come in long
+   * runs of one day, side and code, so the unit and the shared code string are looked up on change only.
+   */
   private async addTicks(ticks: TickRow[]): Promise<void> {
+    let unit: Unit | undefined;
+    let unitDate = '';
+    let unitSide = '';
+    let code = '';
+    let sharedCode = '';
+    let sharedYmcode = '';
     for (const tick of ticks) {
-      const unit = await this.unit(kstDateOf(tick.ts), tick.side);
+      const date = kstDateOf(tick.ts);
+      if (unit === undefined || date !== unitDate || tick.side !== unitSide) {
+        unit = await this.unit(date, tick.side);
+        unitDate = date;
+        unitSide = tick.side;
+        code = ''; // a new unit records its codes afresh
+      }
       this.appendBronze(tick);
-      unit.codes.add(this.intern(tick.code));
-      if (unit.others.identities.has(tickIdentity(tick))) {
+      if (tick.code !== code) {
+        code = tick.code;
+        sharedCode = this.intern(code);
+        sharedYmcode = this.intern(tick.ymcode);
+        unit.codes.add(sharedCode);
+      }
+      if (unit.others.identities.size > 0 && unit.others.identities.has(tickIdentity(tick))) {
         this.counts.duplicatesDropped++;
         continue;
       }
       this.appendSilver(tick);
-      unit.ticks.push(this.compact(tick));
+      unit.ticks.push({
+        ymcode: tick.ymcode === sharedYmcode ? sharedYmcode : this.intern(tick.ymcode),
+        side: tick.side,
+        code: sharedCode,
+        ts: tick.ts,
+        c: tick.c,
+        ccnt: tick.ccnt,
+        oi: tick.oi,
+      });
     }
     this.counts.bronze += ticks.length;
     if (this.bronze.length >= FLUSH_ROWS) await this.flush(BRONZE_TICKS);
@@ -441,19 +469,6 @@ class IngestRun {
       this.tables.set(definition.name, table);
     }
     return table;
-  }
-
-  /** A tick reduced to what the bar builder reads, with strings that no longer pin the XML text. */
-  private compact(tick: TickRow): CompactTick {
-    return {
-      ymcode: this.intern(tick.ymcode),
-      side: tick.side,
-      code: this.intern(tick.code),
-      ts: tick.ts,
-      c: tick.c,
-      ccnt: tick.ccnt,
-      oi: tick.oi,
-    };
   }
 
   /**

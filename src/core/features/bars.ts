@@ -205,7 +205,9 @@ export function closeBarTsOf(tradeDate: IsoDate, ymcode: string): number {
 
 function sessionBounds(tick: BarTick): SessionBounds {
   const tradeDate = kstDateOf(tick.ts);
-  // Asked for every tick; a day has one answer per contract month.
+  // Asked for every tick; a day has one answer per contract month, and ticks come in runs of both.
+  if (lastBounds.bounds && tradeDate === lastBounds.tradeDate && tick.ymcode === lastBounds.ymcode)
+    return lastBounds.bounds;
   const key = `${tradeDate}|${tick.ymcode}`;
   let bounds = boundsCache.get(key);
   if (bounds === undefined) {
@@ -220,10 +222,12 @@ function sessionBounds(tick: BarTick): SessionBounds {
     if (boundsCache.size > 10_000) boundsCache.clear();
     boundsCache.set(key, bounds);
   }
+  lastBounds = { tradeDate, ymcode: tick.ymcode, bounds };
   return bounds;
 }
 
 const boundsCache = new Map<string, SessionBounds>();
+let lastBounds: { tradeDate: string; ymcode: string; bounds?: SessionBounds } = { tradeDate: '', ymcode: '' };
 
 function carriedForward(previous: MinuteBar): MinuteBar {
   const barTs = previous.bar_ts + MINUTE_MS;

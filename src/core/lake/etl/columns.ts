@@ -187,15 +187,21 @@ export function silverTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
   ].map(c) as (StringColumn & NumberColumn)[];
   const ingest = source.ingestMs * 1000;
   const contracts = new Map<string, { strike: number; expiry: number }>();
+  let lastCode = '';
+  let contract = { strike: 0, expiry: 0 };
+  const addContract = (tick: TickRow) => {
+    const decoded = decodeKrxCode(tick.code, Number(tick.ymcode.slice(0, 4)));
+    const added = {
+      strike: decoded.strike!,
+      expiry: daysFromIsoDate(expiryDate(decoded.year, decoded.month)),
+    };
+    contracts.set(tick.code, added);
+    return added;
+  };
   return (tick) => {
-    let contract = contracts.get(tick.code);
-    if (!contract) {
-      const decoded = decodeKrxCode(tick.code, Number(tick.ymcode.slice(0, 4)));
-      contract = {
-        strike: decoded.strike!,
-        expiry: daysFromIsoDate(expiryDate(decoded.year, decoded.month)),
-      };
-      contracts.set(tick.code, contract);
+    if (tick.code !== lastCode) {
+      lastCode = tick.code;
+      contract = contracts.get(tick.code) ?? addContract(tick);
     }
     ymcode!.push(tick.ymcode);
     side!.push(tick.side);
