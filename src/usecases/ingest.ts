@@ -192,13 +192,80 @@ const FLUSH_ROWS = 250_000;
 
 type CompactTick = BarTick;
 
+/**
+ * This file's ticks for the gold recomputation, held in typed arrays until then: a million small objects
+ * kept alive through the whole read would be promoted and traced by every major collection.
+ */
+class UnitTicks {
+  private readonly codes: string[] = [];
+  private readonly ymcodes: string[] = [];
+  private readonly side: string;
+  private code = new Int32Array(1024);
+  private ts = new Float64Array(1024);
+  private c = new Float64Array(1024);
+  private ccnt = new Float64Array(1024);
+  private oi = new Float64Array(1024);
+  length = 0;
+
+  constructor(side: string) {
+    this.side = side;
+  }
+
+  /** `code` and `ymcode` are shared strings (interned by the caller). */
+  push(code: string, ymcode: string, tick: TickRow): void {
+    let index = this.codes.length - 1;
+    if (this.codes[index] !== code || this.ymcodes[index] !== ymcode) {
+      index = this.codes.length;
+      this.codes.push(code);
+      this.ymcodes.push(ymcode);
+    }
+    if (this.length === this.ts.length) this.grow();
+    const i = this.length++;
+    this.code[i] = index;
+    this.ts[i] = tick.ts;
+    this.c[i] = tick.c;
+    this.ccnt[i] = tick.ccnt;
+    this.oi[i] = tick.oi;
+  }
+
+  toTicks(): CompactTick[] {
+    const ticks = new Array<CompactTick>(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const code = this.code[i]!;
+      ticks[i] = {
+        ymcode: this.ymcodes[code]!,
+        side: this.side as BarTick['side'],
+        code: this.codes[code]!,
+        ts: this.ts[i]!,
+        c: this.c[i]!,
+        ccnt: this.ccnt[i]!,
+        oi: this.oi[i]!,
+      };
+    }
+    return ticks;
+  }
+
+  private grow(): void {
+    const bigger = <T extends Float64Array | Int32Array>(array: T): T => {
+      const out = new (array.constructor as new (length: number) => T)(array.length * 2);
+      out.set(array);
+      return out;
+    };
+    this.code = bigger(this.code);
+    this.ts = bigger(this.ts);
+    this.c = bigger(this.c);
+    this.ccnt = bigger(this.ccnt);
+    this.oi = bigger(this.oi);
+  }
+}
+
 interface Unit {
   date: string;
   side: string;
   /** Codes this file touches (now, or in the version it replaces). */
   codes: Set<string>;
   /** This file's ticks that made it into silver, compact, for the gold recomputation. */
-  ticks: CompactTick[];
+  ticks: UnitTicks;
   /** What other sources already delivered for this unit. */
   others: { identities: Set<string>; ticks: CompactTick[] };
 }
@@ -331,15 +398,11 @@ class IngestRun {
         continue;
       }
       this.appendSilver(tick);
-      unit.ticks.push({
-        ymcode: tick.ymcode === sharedYmcode ? sharedYmcode : this.intern(tick.ymcode),
-        side: tick.side,
-        code: sharedCode,
-        ts: tick.ts,
-        c: tick.c,
-        ccnt: tick.ccnt,
-        oi: tick.oi,
-      });
+      unit.ticks.push(
+        sharedCode,
+        tick.ymcode === sharedYmcode ? sharedYmcode : this.intern(tick.ymcode),
+        tick,
+      );
     }
     this.counts.bronze += ticks.length;
     if (this.bronze.length >= FLUSH_ROWS) await this.flush(BRONZE_TICKS);
@@ -360,7 +423,10 @@ class IngestRun {
     this.counts.silver = this.silverFiles.reduce((n, file) => n + Number(file.recordCount), 0);
 
     for (const unit of this.units.values()) {
-      const inputs = [...unit.others.ticks.filter((t) => unit.codes.has(t.code)), ...unit.ticks];
+      const inputs = appendAll(
+        unit.others.ticks.filter((t) => unit.codes.has(t.code)),
+        unit.ticks.toTicks(),
+      );
       const gold = goldRowsFromTicks(inputs);
       const unitKey = goldUnitKey(unit.date, unit.side);
       for (const [table, rows] of [
@@ -384,7 +450,13 @@ class IngestRun {
     const id = `${date}|${side}`;
     let unit = this.units.get(id);
     if (!unit) {
-      unit = { date, side, codes: new Set(), ticks: [], others: await this.otherSources(date, side) };
+      unit = {
+        date,
+        side,
+        codes: new Set(),
+        ticks: new UnitTicks(side),
+        others: await this.otherSources(date, side),
+      };
       this.units.set(id, unit);
     }
     return unit;

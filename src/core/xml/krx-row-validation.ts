@@ -186,12 +186,12 @@ export function validateTickRow(input: RowInput, fileSide: OptionSide | undefine
   const time = parseTdate(f.tdate);
   if (!time)
     return { ok: false, reason: 'invalid_value', detail: `tdate ${f.tdate} is not a real date and time` };
-  const { kstDate, kstTime } = time;
-  if (!sameDate(kstDate, f.idate) || kstTime !== f.itime) {
+  const { kstDate } = time;
+  if (!sameDate(kstDate, f.idate) || !sameTime(time, f.tdate, f.itime)) {
     return {
       ok: false,
       reason: 'time_mismatch',
-      detail: `tdate ${f.tdate} is ${kstDate} ${kstTime} KST but idate/itime say ${f.idate} ${f.itime}`,
+      detail: `tdate ${f.tdate} is ${kstDate} ${kstTimeOf(time, f.tdate)} KST but idate/itime say ${f.idate} ${f.itime}`,
     };
   }
   const expiry = expiryDate(code.year, code.month);
@@ -202,7 +202,7 @@ export function validateTickRow(input: RowInput, fileSide: OptionSide | undefine
       detail: `${f.code} traded on ${kstDate}, after its expiry ${expiry}`,
     };
   }
-  if (isCalendarKnown(kstDate) && !isTradingDay(kstDate)) {
+  if (!isTradingDayOrUnknown(kstDate)) {
     return { ok: false, reason: 'outside_session', detail: `${kstDate} is not a KRX trading day` };
   }
   const session = sessionOf(kstDate, expiry);
@@ -316,7 +316,43 @@ function invalid(error: z.ZodError): { ok: false; reason: QuarantineReason; deta
  * Parses an ISO-8601 time with offset, rejecting impossible dates (2025-02-30) and times (25:00), and
  * gives its KST date and time. KRX writes +09:00, so that case needs no Date arithmetic.
  */
-function parseTdate(text: string): { utcMs: number; kstDate: string; kstTime: string } | undefined {
+interface TdateParts {
+  utcMs: number;
+  kstDate: string;
+  /** 'hhmmss' KST; absent when tdate is in KRX's own shape, where it is characters 11–18 without colons. */
+  kstTime?: string;
+}
+
+function kstTimeOf(parts: TdateParts, tdate: string): string {
+  return parts.kstTime ?? tdate.slice(11, 13) + tdate.slice(14, 16) + tdate.slice(17, 19);
+}
+
+/** Does itime say the KST time of tdate? (Compared in place for KRX's shape: no string per row.) */
+function sameTime(parts: TdateParts, tdate: string, itime: string): boolean {
+  if (parts.kstTime !== undefined) return parts.kstTime === itime;
+  return (
+    itime.length === 6 &&
+    itime.charCodeAt(0) === tdate.charCodeAt(11) &&
+    itime.charCodeAt(1) === tdate.charCodeAt(12) &&
+    itime.charCodeAt(2) === tdate.charCodeAt(14) &&
+    itime.charCodeAt(3) === tdate.charCodeAt(15) &&
+    itime.charCodeAt(4) === tdate.charCodeAt(17) &&
+    itime.charCodeAt(5) === tdate.charCodeAt(18)
+  );
+}
+
+/** Whether a KST date may hold trades (true beyond the holiday table); rows ask day after day. */
+function isTradingDayOrUnknown(date: string): boolean {
+  if (date !== lastDay.date) lastDay = { date, trading: !isCalendarKnown(date) || isTradingDay(date) };
+  return lastDay.trading;
+}
+
+let lastDay = { date: '', trading: false };
+
+/** The last KST date read from a tdate, shared by the rows of that day (one string, not one per row). */
+let lastKstDate = '';
+
+function parseTdate(text: string): TdateParts | undefined {
   // KRX's exact shape, 'YYYY-MM-DDThh:mm:ss+09:00', is read by position; anything else by the regex.
   if (text.length === 25 && text.endsWith('+09:00') && text.charCodeAt(10) === 84 /* T */) {
     const year = num(text, 0, 4);
@@ -327,11 +363,8 @@ function parseTdate(text: string): { utcMs: number; kstDate: string; kstTime: st
     const second = num(text, 17, 2);
     if (!isRealTime(year, month, day, hour, minute, second)) return undefined;
     const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - KST_OFFSET_MS;
-    return {
-      utcMs,
-      kstDate: text.slice(0, 10),
-      kstTime: text.slice(11, 13) + text.slice(14, 16) + text.slice(17, 19),
-    };
+    if (!text.startsWith(lastKstDate) || lastKstDate.length !== 10) lastKstDate = text.slice(0, 10);
+    return { utcMs, kstDate: lastKstDate };
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return undefined;
@@ -383,7 +416,10 @@ function isRealTime(
 function sameDate(iso: string, compact: string): boolean {
   return (
     compact.length === 8 &&
-    iso.startsWith(compact.slice(0, 4)) &&
+    iso.charCodeAt(0) === compact.charCodeAt(0) &&
+    iso.charCodeAt(1) === compact.charCodeAt(1) &&
+    iso.charCodeAt(2) === compact.charCodeAt(2) &&
+    iso.charCodeAt(3) === compact.charCodeAt(3) &&
     iso.charCodeAt(5) === compact.charCodeAt(4) &&
     iso.charCodeAt(6) === compact.charCodeAt(5) &&
     iso.charCodeAt(8) === compact.charCodeAt(6) &&

@@ -4,6 +4,7 @@
  * declaration. Invalid bytes become U+FFFD, which the reader turns into `encoding_error` quarantine
  * records for the rows that contain them, so one bad byte never costs a whole file.
  */
+import { Buffer, isAscii } from 'node:buffer';
 
 export interface DetectedEncoding {
   /** WHATWG encoding label for TextDecoder. */
@@ -52,6 +53,11 @@ export function detectEncoding(head: Uint8Array): DetectedEncoding {
 /**
  * Streams decoded text. The encoding is detected from the first chunk (buffered until 4 bytes are
  * available); multi-byte sequences split across chunks are handled by TextDecoder's stream mode.
+ *
+ * KRX files are ASCII in practice, and UTF-8 decoding was a seventh of reading one. A UTF-8 chunk that is
+ * all ASCII (checked with SIMD by `isAscii`) decodes to the same text byte for byte, so it is copied as
+ * Latin-1 instead, but only when the decoder cannot be holding part of a sequence (the chunk before ended
+ * in an ASCII byte) and has already seen the file's first bytes (where it strips a BOM).
  */
 export async function* decodeText(
   source: AsyncIterable<Uint8Array>,
@@ -59,7 +65,9 @@ export async function* decodeText(
 ): AsyncGenerator<{ text: string; bytes: number }> {
   let decoder: InstanceType<typeof TextDecoder> | undefined;
   let pending: Uint8Array | undefined;
-  for await (const chunk of source) {
+  let utf8 = false;
+  let endedInAscii = false;
+  for await (const chunk of pieces(source)) {
     let bytes = chunk;
     if (!decoder) {
       bytes = pending ? concat(pending, chunk) : chunk;
@@ -70,8 +78,16 @@ export async function* decodeText(
       const detected = detectEncoding(bytes.subarray(0, 1024));
       onDetected(detected);
       decoder = new TextDecoder(detected.label, { fatal: false, ignoreBOM: false });
+      utf8 = detected.label === 'utf-8';
       pending = undefined;
+    } else if (utf8 && endedInAscii && isAscii(bytes)) {
+      yield {
+        text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'),
+        bytes: bytes.length,
+      };
+      continue;
     }
+    if (bytes.length > 0) endedInAscii = bytes[bytes.length - 1]! < 0x80;
     const text = decoder.decode(bytes, { stream: true });
     if (text.length > 0 || bytes.length > 0) yield { text, bytes: bytes.length };
   }
@@ -84,6 +100,16 @@ export async function* decodeText(
   }
   const tail = decoder.decode();
   if (tail.length > 0) yield { text: tail, bytes: 0 };
+}
+
+/** The scanner works best on text of a few tens of KiB at a time; bigger reads are cut (views, no copy). */
+const PIECE_BYTES = 64 * 1024;
+
+async function* pieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    if (chunk.length <= PIECE_BYTES) yield chunk;
+    else for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, at + PIECE_BYTES);
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -13,6 +13,7 @@ import {
   DoubleColumnBuilder,
   Int32ColumnBuilder,
   Int64ColumnBuilder,
+  StringColumnBuilder,
   daysFromIsoDate,
 } from '../iceberg/index.ts';
 import type { Schema, SchemaField, TypedColumn } from '../iceberg/index.ts';
@@ -24,9 +25,22 @@ interface Column {
   push(value: never): void;
 }
 
-type Builder = DictionaryColumnBuilder | DoubleColumnBuilder | Int32ColumnBuilder | Int64ColumnBuilder;
+type Builder =
+  | DictionaryColumnBuilder
+  | DoubleColumnBuilder
+  | Int32ColumnBuilder
+  | Int64ColumnBuilder
+  | StringColumnBuilder;
+
+/**
+ * Bronze's time texts differ from row to row (one per second of the day), so hashing them into a
+ * dictionary costs more than it saves; they are written as plain strings. Every other string column
+ * repeats a handful of values (codes, dates, the source) and is a dictionary.
+ */
+const PLAIN_STRING_COLUMNS: ReadonlySet<string> = new Set(['itime', 'tdate']);
 
 function builderFor(field: SchemaField): Builder {
+  if (field.type === 'string' && PLAIN_STRING_COLUMNS.has(field.name)) return new StringColumnBuilder();
   switch (field.type) {
     case 'double':
       return new DoubleColumnBuilder();

@@ -1,6 +1,8 @@
 /**
  * Turns rows into the table's Parquet data files: one file (or more, past `maxRowsPerFile`) per partition,
- * under `data/<partition path>/`, with exact column metrics for the manifest.
+ * under `data/<partition path>/`, with exact column metrics for the manifest. Every path ends in typed
+ * columns and the typed encoder (typed-parquet.ts): rows and canonical columns are checked, converted,
+ * and written the same way as the ETL's bulk columns.
  *
  * Source files: the ETL loads one source (an XML file) per call, and must later be able to replace
  * exactly the data files that source produced. Each file name starts with a stable hash of the source key,
@@ -13,18 +15,16 @@
 import type { DataFile } from './data-file.ts';
 import { keyOf, uriOf } from './lake.ts';
 import type { Lake } from './lake.ts';
-import { columnMetrics, serializedBounds } from './metrics.ts';
+import { serializedBounds } from './metrics.ts';
 import type { ColumnMetrics } from './metrics.ts';
 import { currentSchema, defaultSpec } from './metadata.ts';
 import type { TableMetadata } from './metadata.ts';
-import { writeParquet } from './parquet-writer.ts';
-import type { ParquetWriteOptions, WrittenParquet } from './parquet-writer.ts';
+import type { WrittenParquet } from './parquet-writer.ts';
 import { applyTransform, partitionPath, sourceType } from './partition.ts';
-import type { PartitionField } from './partition.ts';
-import { gatherTyped, typedLength, typedValueAt } from './typed-columns.ts';
+import type { PartitionField, PartitionSpec, PartitionValues } from './partition.ts';
+import { gatherTyped, typedFromCanonical, typedLength, typedValueAt } from './typed-columns.ts';
 import type { TypedColumn } from './typed-columns.ts';
 import { writeTypedParquet } from './typed-parquet.ts';
-import type { PartitionSpec, PartitionValues } from './partition.ts';
 import type { Schema } from './schema.ts';
 import { canonicalOrUndefined, toCanonical } from './types.ts';
 import type { IcebergValue, PrimitiveType, Row } from './types.ts';
@@ -34,7 +34,6 @@ export interface WriteDataOptions {
   sourceKey?: string;
   /** Split a partition's rows into files of at most this many rows (default 2,000,000). */
   maxRowsPerFile?: number;
-  parquet?: ParquetWriteOptions;
 }
 
 const DEFAULT_MAX_ROWS_PER_FILE = 2_000_000;
@@ -79,46 +78,6 @@ export function rowsToColumns(schema: Schema, rows: readonly Row[]): (IcebergVal
   });
 }
 
-interface PartitionGroup {
-  partition: PartitionValues;
-  rows: number[];
-}
-
-/** Groups row indexes by partition tuple, in first-seen order. */
-function groupByPartition(
-  schema: Schema,
-  spec: PartitionSpec,
-  columns: (IcebergValue | null)[][],
-  rowCount: number,
-): PartitionGroup[] {
-  if (spec.fields.length === 0) {
-    return [{ partition: {}, rows: Array.from({ length: rowCount }, (_, i) => i) }];
-  }
-  // Transform whole columns first: one pass per partition field, no per-row objects.
-  const transformed = spec.fields.map((field) => {
-    const source = columns[schema.fields.findIndex((f) => f.id === field['source-id'])]!;
-    const type = sourceType(schema, field);
-    return source.map((value) => (value === null ? null : applyTransform(field.transform, type, value)));
-  });
-  const groups = new Map<string, PartitionGroup>();
-  for (let row = 0; row < rowCount; row++) {
-    let key = '';
-    for (const values of transformed) {
-      const value = values[row] ?? null;
-      key += value === null ? '\0\u0001' : `${typeof value}:${value}\u0001`;
-    }
-    let group = groups.get(key);
-    if (!group) {
-      const partition = Object.fromEntries(
-        spec.fields.map((field, i) => [field.name, transformed[i]![row] ?? null]),
-      );
-      groups.set(key, (group = { partition, rows: [] }));
-    }
-    group.rows.push(row);
-  }
-  return [...groups.values()];
-}
-
 /** Writes rows as Parquet data files of the table's current schema and default spec (not committed). */
 export async function writeDataFiles(
   lake: Lake,
@@ -142,32 +101,16 @@ export async function writeColumnarDataFiles(
   options: WriteDataOptions = {},
 ): Promise<DataFile[]> {
   const schema = currentSchema(metadata);
-  const spec = defaultSpec(metadata);
   const rowCount = columns[0]?.length ?? 0;
   if (columns.length !== schema.fields.length || columns.some((column) => column.length !== rowCount)) {
     throw new TypeError(`expected ${schema.fields.length} columns of ${rowCount} values in schema order`);
   }
-  if (rowCount === 0) return [];
   schema.fields.forEach((field, i) => {
     if (field.required && columns[i]!.includes(null))
       throw new TypeError(`required column ${field.name} has nulls`);
   });
-  const tableKey = keyOf(lake, metadata.location);
-  const prefix = options.sourceKey === undefined ? '' : `${await sourceHashOf(options.sourceKey)}-`;
-  const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
-
-  const files: DataFile[] = [];
-  for (const group of groupByPartition(schema, spec, columns, rowCount)) {
-    for (let start = 0; start < group.rows.length; start += maxRows) {
-      const indexes = group.rows.slice(start, start + maxRows);
-      const whole = indexes.length === rowCount; // one partition, one file: no copy needed
-      const slice = whole ? columns : columns.map((column) => indexes.map((i) => column[i]!));
-      const folder = spec.fields.length > 0 ? `data/${partitionPath(spec, schema, group.partition)}` : 'data';
-      const key = `${tableKey}/${folder}/${prefix}${crypto.randomUUID()}.parquet`;
-      files.push(await writeDataFile(lake, key, schema, spec, group.partition, slice, options.parquet));
-    }
-  }
-  return files;
+  const typed = schema.fields.map((field, i) => typedFromCanonical(field.type, columns[i]!));
+  return writeTypedDataFiles(lake, metadata, typed, options);
 }
 
 /**
@@ -178,7 +121,7 @@ export async function writeTypedDataFiles(
   lake: Lake,
   metadata: TableMetadata,
   columns: readonly TypedColumn[],
-  options: Omit<WriteDataOptions, 'parquet'> = {},
+  options: WriteDataOptions = {},
 ): Promise<DataFile[]> {
   const schema = currentSchema(metadata);
   const spec = defaultSpec(metadata);
@@ -271,26 +214,9 @@ function groupTypedByPartition(
  */
 function rawAt(field: PartitionField, column: TypedColumn, row: number): number {
   if (column.kind === 'dictionary') return column.indexes[row]!;
+  if (column.kind === 'string') return Number.NaN; // never equal: the tuple is computed for every row
   const value = column.values[row]!;
   return column.kind === 'int64' && field.transform === 'day' ? Math.floor(value / 86_400_000_000) : value;
-}
-
-async function writeDataFile(
-  lake: Lake,
-  key: string,
-  schema: Schema,
-  spec: PartitionSpec,
-  partition: PartitionValues,
-  columns: (IcebergValue | null)[][],
-  parquetOptions: ParquetWriteOptions | undefined,
-): Promise<DataFile> {
-  const parquet = await writeParquet(schema, columns, parquetOptions);
-  await lake.store.put(key, parquet.bytes, { ifAbsent: true, contentType: 'application/vnd.apache.parquet' });
-  const file = describeFile(lake, key, spec, partition, columns[0]?.length ?? 0, parquet);
-  schema.fields.forEach((field, i) =>
-    addMetrics(file, field.id, field.type, columnMetrics(field.type, columns[i]!)),
-  );
-  return file;
 }
 
 /** The data file entry of a written Parquet file, metrics still empty. */

@@ -31,6 +31,7 @@ export {
   DoubleColumnBuilder,
   Int32ColumnBuilder,
   Int64ColumnBuilder,
+  StringColumnBuilder,
   typedLength,
   typedValueAt,
 } from './typed-columns.ts';

@@ -21,7 +21,7 @@ import { parquetElementOf, parquetSchemaOf } from './parquet-writer.ts';
 import type { WrittenParquet } from './parquet-writer.ts';
 import type { Schema, SchemaField } from './schema.ts';
 import { checkKind, typedLength, typedMetrics } from './typed-columns.ts';
-import type { TypedColumn } from './typed-columns.ts';
+import type { TypedColumn, ValueColumn } from './typed-columns.ts';
 import type { IcebergValue } from './types.ts';
 
 /** Rows per data page: 1 MiB of 8-byte values, the page size Parquet writers default to. */
@@ -167,14 +167,27 @@ function writeDataPage(
     const page = column.indexes.subarray(from, to);
     for (let i = 0; i < page.length; i++) if (page[i]! < 0) nulls++;
     const present = nulls === 0 ? page : page.filter((index) => index >= 0);
-    if (!field.required) levels = definitionLevels(page, nulls);
+    if (!field.required)
+      levels = definitionLevels(nulls === 0 ? undefined : page.map((index) => (index < 0 ? 0 : 1)), rows);
     const packed = rleBitPackedHybrid(present, bitWidth);
     values = new Uint8Array(packed.length + 1);
     values[0] = bitWidth;
     values.set(packed, 1);
+  } else if (column.kind === 'string') {
+    const page = column.values.slice(from, to);
+    for (const value of page) if (value === null) nulls++;
+    if (!field.required) {
+      levels = definitionLevels(
+        nulls === 0 ? undefined : Int32Array.from(page, (value) => (value === null ? 0 : 1)),
+        rows,
+      );
+    }
+    values = plainStrings(page);
   } else {
-    if (!field.required) levels = definitionLevels(undefined, 0, rows);
-    values = plainNumbers(column, from, to);
+    const present = column.present?.subarray(from, to);
+    if (present) for (let i = 0; i < present.length; i++) if (present[i] === 0) nulls++;
+    if (!field.required) levels = definitionLevels(nulls === 0 ? undefined : Int32Array.from(present!), rows);
+    values = plainValues(column, from, to, nulls === 0 ? undefined : present);
   }
   const compressed = zstdCompressSync(values);
   const headerStart = writer.offset;
@@ -212,25 +225,60 @@ function writePage(
   return headerSize + bytes.length;
 }
 
-/** PLAIN bytes of rows [from, to) of a numeric column. */
-function plainNumbers(
-  column: Exclude<TypedColumn, { kind: 'dictionary' }>,
+/** PLAIN bytes of the non-NULL values among rows [from, to) of a value column. */
+function plainValues(
+  column: ValueColumn,
   from: number,
   to: number,
+  present: Uint8Array | undefined,
 ): Uint8Array {
-  if (column.kind !== 'int64') {
-    const page = column.values.subarray(from, to);
-    return new Uint8Array(page.buffer, page.byteOffset, page.byteLength).slice();
+  let page = column.values.subarray(from, to);
+  if (present) page = page.filter((_, i) => present[i] === 1);
+  switch (column.kind) {
+    case 'double':
+    case 'int32':
+      return new Uint8Array(page.buffer, page.byteOffset, page.byteLength).slice();
+    case 'boolean': {
+      const bits = new Uint8Array(Math.ceil(page.length / 8));
+      for (let i = 0; i < page.length; i++) if (page[i]) bits[i >> 3]! |= 1 << (i & 7);
+      return bits;
+    }
+    case 'int64': {
+      // Two's complement from a safe integer, word by word: hi = floor(v / 2^32), lo = v - hi * 2^32.
+      const words = new Int32Array(page.length * 2);
+      for (let i = 0, w = 0; i < page.length; i++, w += 2) {
+        const value = page[i]!;
+        const high = Math.floor(value / 4294967296);
+        words[w] = (value - high * 4294967296) | 0;
+        words[w + 1] = high;
+      }
+      return new Uint8Array(words.buffer);
+    }
   }
-  // Two's complement from a safe integer, word by word: hi = floor(v / 2^32), lo = v - hi * 2^32 in [0, 2^32).
-  const words = new Int32Array((to - from) * 2);
-  for (let i = from, w = 0; i < to; i++, w += 2) {
-    const value = column.values[i]!;
-    const high = Math.floor(value / 4294967296);
-    words[w] = (value - high * 4294967296) | 0;
-    words[w + 1] = high;
+}
+
+/** PLAIN BYTE_ARRAY: each non-NULL string as a 4-byte little-endian length and its UTF-8 bytes. */
+function plainStrings(values: readonly (string | null)[]): Uint8Array {
+  let size = 0;
+  for (const value of values) if (value !== null) size += 4 + 3 * value.length; // UTF-8 ≤ 3 bytes per unit
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
+  for (const value of values) {
+    if (value === null) continue;
+    let ascii = true;
+    for (let i = 0; i < value.length; i++) {
+      const unit = value.charCodeAt(i);
+      if (unit > 0x7f) {
+        ascii = false;
+        break;
+      }
+      out[o + 4 + i] = unit;
+    }
+    const length = ascii ? value.length : out.write(value, o + 4, 'utf8');
+    out.writeUInt32LE(length, o);
+    o += 4 + length;
   }
-  return new Uint8Array(words.buffer);
+  return out.subarray(0, o);
 }
 
 /** The PLAIN dictionary page of a field's physical type. */
@@ -259,20 +307,13 @@ function plainDictionary(field: SchemaField, dictionary: readonly IcebergValue[]
     case 'timestamptz':
       return new Uint8Array(BigInt64Array.from(dictionary, (value) => BigInt(value)).buffer);
     case 'boolean':
-      throw new TypeError(`column ${field.name}: boolean columns cannot be dictionary-encoded in Parquet`);
+      throw new TypeError(`column ${field.name}: boolean columns cannot be dictionary-encoded`);
   }
 }
 
 /** Definition levels (bit width 1, RLE/bit-packed, no length prefix in page v2): 1 present, 0 NULL. */
-function definitionLevels(
-  indexes: Int32Array | undefined,
-  nulls: number,
-  rows = indexes?.length ?? 0,
-): Uint8Array {
-  if (nulls === 0) return rleRun(rows, 1, 1);
-  const levels = new Int32Array(indexes!.length);
-  for (let i = 0; i < levels.length; i++) levels[i] = indexes![i]! < 0 ? 0 : 1;
-  return rleBitPackedHybrid(levels, 1);
+function definitionLevels(levels: Int32Array | undefined, rows: number): Uint8Array {
+  return levels === undefined ? rleRun(rows, 1, 1) : rleBitPackedHybrid(levels, 1);
 }
 
 function bitWidthOf(maxValue: number): number {
