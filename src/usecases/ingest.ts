@@ -14,7 +14,7 @@ import type { BarTick } from '../core/features/bars.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
 import { bronzeTickAppender, silverTickAppender, tickBatch } from '../core/lake/etl/columns.ts';
 import type { ColumnBatch } from '../core/lake/etl/columns.ts';
-import { goldRowsFromTicks, goldUnitKey } from '../core/lake/etl/gold.ts';
+import { goldRowsFromOrderedTicks, goldRowsFromTicks, goldUnitKey } from '../core/lake/etl/gold.ts';
 import {
   bronzeCodeRow,
   dimContractLakeRow,
@@ -228,21 +228,49 @@ class UnitTicks {
     this.oi[i] = tick.oi;
   }
 
-  toTicks(): CompactTick[] {
-    const ticks = new Array<CompactTick>(this.length);
-    for (let i = 0; i < this.length; i++) {
-      const code = this.code[i]!;
-      ticks[i] = {
-        ymcode: this.ymcodes[code]!,
-        side: this.side as BarTick['side'],
-        code: this.codes[code]!,
-        ts: this.ts[i]!,
-        c: this.c[i]!,
-        ccnt: this.ccnt[i]!,
-        oi: this.oi[i]!,
-      };
+  /**
+   * The ticks in time order, ties in file order (what the bar builder's stable sort gives), one object at
+   * a time. The order is a numeric sort of (time offset · 2^b + row) keys, exact below 2^53; past that
+   * (a span of years), an index sort.
+   */
+  *ordered(): Generator<CompactTick> {
+    const n = this.length;
+    let first = Infinity;
+    let last = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (this.ts[i]! < first) first = this.ts[i]!;
+      if (this.ts[i]! > last) last = this.ts[i]!;
     }
-    return ticks;
+    const rowFactor = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+    let rows: ArrayLike<number>;
+    if (n > 0 && (last - first + 1) * rowFactor < 2 ** 53) {
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = (this.ts[i]! - first) * rowFactor + i;
+      keys.sort();
+      for (let i = 0; i < n; i++) keys[i] = keys[i]! % rowFactor;
+      rows = keys;
+    } else {
+      rows = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => this.ts[a]! - this.ts[b]! || a - b);
+    }
+    for (let k = 0; k < n; k++) yield this.tickAt(rows[k]!);
+  }
+
+  private tickAt(i: number): CompactTick {
+    const code = this.code[i]!;
+    return {
+      ymcode: this.ymcodes[code]!,
+      side: this.side as BarTick['side'],
+      code: this.codes[code]!,
+      ts: this.ts[i]!,
+      c: this.c[i]!,
+      ccnt: this.ccnt[i]!,
+      oi: this.oi[i]!,
+    };
+  }
+
+  /** The ticks in file order. */
+  toTicks(): CompactTick[] {
+    return Array.from({ length: this.length }, (_, i) => this.tickAt(i));
   }
 
   private grow(): void {
@@ -423,11 +451,12 @@ class IngestRun {
     this.counts.silver = this.silverFiles.reduce((n, file) => n + Number(file.recordCount), 0);
 
     for (const unit of this.units.values()) {
-      const inputs = appendAll(
-        unit.others.ticks.filter((t) => unit.codes.has(t.code)),
-        unit.ticks.toTicks(),
-      );
-      const gold = goldRowsFromTicks(inputs);
+      const others = unit.others.ticks.filter((t) => unit.codes.has(t.code));
+      // Usually no other source shares the unit, and this file's ticks stream to the builder in order.
+      const gold =
+        others.length === 0
+          ? goldRowsFromOrderedTicks(unit.ticks.ordered())
+          : goldRowsFromTicks(appendAll(others, unit.ticks.toTicks()));
       const unitKey = goldUnitKey(unit.date, unit.side);
       for (const [table, rows] of [
         [GOLD_BARS_1M, gold.bars],

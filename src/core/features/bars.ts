@@ -190,7 +190,17 @@ export class MinuteBarBuilder {
  * keep their arrival order, which decides o and c); every code's day runs out to its session close.
  */
 export function buildMinuteBars(ticks: Iterable<BarTick>): { bars: MinuteBar[]; rejected: RejectedTicks } {
-  const ordered = [...ticks].sort((a, b) => a.ts - b.ts);
+  return buildMinuteBarsFromOrdered([...ticks].sort((a, b) => a.ts - b.ts));
+}
+
+/**
+ * The same for ticks already in that order (time, then arrival within a time), which may come one at a
+ * time from a generator: nothing here keeps a tick.
+ */
+export function buildMinuteBarsFromOrdered(ordered: Iterable<BarTick>): {
+  bars: MinuteBar[];
+  rejected: RejectedTicks;
+} {
   const builder = new MinuteBarBuilder();
   const bars: MinuteBar[] = [];
   for (const tick of ordered) appendAll(bars, builder.push(tick));

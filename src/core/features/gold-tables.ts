@@ -4,7 +4,7 @@
  * Bars and features come from the incremental objects the live agent runs; only the labels, which need
  * the future, are batch-only.
  */
-import { buildMinuteBars } from './bars.ts';
+import { buildMinuteBars, buildMinuteBarsFromOrdered } from './bars.ts';
 import type { BarTick, MinuteBar, RejectedTicks } from './bars.ts';
 import { computeFeatures } from './features.ts';
 import type { FeatureRow } from './features.ts';
@@ -22,7 +22,15 @@ export interface GoldTables {
 }
 
 export function buildGoldTables(ticks: Iterable<BarTick>): GoldTables {
-  const { bars, rejected } = buildMinuteBars(ticks);
+  return goldTablesOf(buildMinuteBars(ticks));
+}
+
+/** The same for ticks already in time order (see buildMinuteBarsFromOrdered). */
+export function buildGoldTablesFromOrdered(ordered: Iterable<BarTick>): GoldTables {
+  return goldTablesOf(buildMinuteBarsFromOrdered(ordered));
+}
+
+function goldTablesOf({ bars, rejected }: { bars: MinuteBar[]; rejected: RejectedTicks }): GoldTables {
   return {
     bars,
     features: computeFeatures(bars),

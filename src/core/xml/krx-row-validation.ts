@@ -254,6 +254,20 @@ const decoded = new Map<string, { year: string; result: KrxCode | string }>();
 
 /** Decodes a code near its row's contract year (memoised: a file has a few hundred codes); a string is the error. */
 function decodeCached(code: string, ymcode: string): KrxCode | string {
+  if (code === lastDecoded.code && ymcode === lastDecoded.ymcode) return lastDecoded.result;
+  const result = decodeNearYear(code, ymcode);
+  lastDecoded = { code, ymcode, result };
+  return result;
+}
+
+/** Rows of one code come in runs: the last answer is checked before the map. */
+let lastDecoded: { code: string; ymcode: string; result: KrxCode | string } = {
+  code: '',
+  ymcode: '',
+  result: '',
+};
+
+function decodeNearYear(code: string, ymcode: string): KrxCode | string {
   const year = ymcode.slice(0, 4);
   const cached = decoded.get(code);
   if (cached !== undefined && cached.year === year) return cached.result;

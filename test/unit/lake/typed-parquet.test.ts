@@ -8,6 +8,7 @@ import {
   DoubleColumnBuilder,
   Int32ColumnBuilder,
   Int64ColumnBuilder,
+  StringColumnBuilder,
   gatherTyped,
   typedFromCanonical,
   typedValueAt,
@@ -24,6 +25,7 @@ const schema = defineSchema([
   { id: 6, name: 'note', type: 'string' },
   { id: 7, name: 'day', type: 'date', required: true },
   { id: 8, name: 'strike', type: 'double', required: true },
+  { id: 9, name: 'text', type: 'string' },
 ]);
 
 /** Rows spanning several pages, negative and large longs, NaN, -0, non-ASCII and NULL strings. */
@@ -36,6 +38,7 @@ function sample(rows: number): TypedColumn[] {
   const note = new DictionaryColumnBuilder();
   const day = new Int32ColumnBuilder();
   const strike = new DictionaryColumnBuilder();
+  const text = new StringColumnBuilder();
   for (let i = 0; i < rows; i++) {
     code.push(`C${String(Math.floor(i / 1000) % 37).padStart(3, '0')}`);
     price.push(i === 5 ? Number.NaN : i === 6 ? -0 : (i % 997) * 0.01 - 3);
@@ -45,8 +48,11 @@ function sample(rows: number): TypedColumn[] {
     note.push(i % 11 === 0 ? null : i % 7 === 0 ? '한글 ✓' : `n${i % 300}`);
     day.push(20_423 + (i % 2));
     strike.push(300 + (i % 40) * 2.5);
+    text.push(
+      i % 13 === 0 ? null : i % 17 === 0 ? '' : i % 19 === 0 ? `시각 ${i} 😀` : `2025-12-01T09:${i % 60}`,
+    );
   }
-  return [code, price, tcnt, ts, oi, note, day, strike].map((builder) => builder.finish());
+  return [code, price, tcnt, ts, oi, note, day, strike, text].map((builder) => builder.finish());
 }
 
 describe('typed Parquet encoder', () => {
@@ -66,6 +72,22 @@ describe('typed Parquet encoder', () => {
     schema.fields.forEach((field, c) => {
       const decoded = read.map((row) => row[field.name] ?? null);
       expect(written.metrics[c], field.name).toStrictEqual(columnMetrics(field.type, decoded));
+    });
+  });
+
+  it('slices columns of every kind by row indexes, values and metrics following the rows', async () => {
+    const columns = sample(5_000);
+    const indexes = Int32Array.from({ length: 2_000 }, (_, i) => (i * 7919) % 5_000);
+    const sliced = columns.map((column) => gatherTyped(column, indexes));
+    const written = writeTypedParquet(schema, sliced);
+    const read = await readParquetRows(written.bytes, schema);
+    schema.fields.forEach((field, c) => {
+      const expected = Array.from(indexes, (row) => typedValueAt(field.type, columns[c]!, row));
+      expect(
+        read.map((row) => row[field.name] ?? null),
+        field.name,
+      ).toStrictEqual(expected);
+      expect(written.metrics[c], field.name).toStrictEqual(columnMetrics(field.type, expected));
     });
   });
 

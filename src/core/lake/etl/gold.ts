@@ -2,7 +2,8 @@
  * The gold tables of one (trade date, side) unit, recomputed from silver by the one feature module. Only
  * the codes a new file touched are recomputed; the unit's other codes keep their rows as they were.
  */
-import { buildGoldTables } from '../../features/gold-tables.ts';
+import { buildGoldTables, buildGoldTablesFromOrdered } from '../../features/gold-tables.ts';
+import type { GoldTables } from '../../features/gold-tables.ts';
 import type { BarTick, MinuteBar } from '../../features/bars.ts';
 import type { FeatureRow } from '../../features/features.ts';
 import type { LabelRow } from '../../features/labels.ts';
@@ -29,7 +30,15 @@ export function goldUnitKey(tradeDate: string, side: string): string {
  * builder's stable sort by time keeps it.
  */
 export function goldRowsFromTicks(ticks: readonly BarTick[]): GoldRows {
-  const gold = buildGoldTables(ticks);
+  return goldRowsOf(buildGoldTables(ticks));
+}
+
+/** The same from ticks already in time order (ties in file order), e.g. streamed from typed columns. */
+export function goldRowsFromOrderedTicks(ordered: Iterable<BarTick>): GoldRows {
+  return goldRowsOf(buildGoldTablesFromOrdered(ordered));
+}
+
+function goldRowsOf(gold: GoldTables): GoldRows {
   return {
     bars: gold.bars.map(barRow),
     features: gold.features.map((row) => featureRow(row, gold.featureHash)),

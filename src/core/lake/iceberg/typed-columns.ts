@@ -10,12 +10,14 @@
  *   int32      Int32Array                         int, date (days)
  *   int64      Float64Array of safe integers       long, timestamp, timestamptz (micros < 2^53: year 2255)
  *   boolean    Uint8Array of 0 and 1               boolean
- *   string     the strings (null = NULL)           string, when nearly every value differs (times as text)
+ *   string     PLAIN records (length + UTF-8)      string, when nearly every value differs (times as text);
+ *              and n + 1 offsets into them          a NULL row has an empty record range
  *   dictionary distinct values + Int32Array index  any type but boolean; index -1 is NULL
  * The numeric and boolean kinds mark NULLs in an optional `present` array (0 = NULL; absent = no NULLs);
  * the value slot of a NULL is ignored.
  */
-import { compareCodePoints, compareValues, isBigIntType } from './types.ts';
+import { Buffer } from 'node:buffer';
+import { compareValues, isBigIntType } from './types.ts';
 import type { IcebergValue, PrimitiveType } from './types.ts';
 import type { ColumnMetrics } from './metrics.ts';
 
@@ -24,7 +26,7 @@ export type TypedColumn =
   | { kind: 'int32'; values: Int32Array; present?: Uint8Array }
   | { kind: 'int64'; values: Float64Array; present?: Uint8Array }
   | { kind: 'boolean'; values: Uint8Array; present?: Uint8Array }
-  | { kind: 'string'; values: readonly (string | null)[] }
+  | { kind: 'string'; bytes: Uint8Array; offsets: Int32Array }
   | { kind: 'dictionary'; dictionary: readonly IcebergValue[]; indexes: Int32Array };
 
 /** The kinds whose values sit in a typed array. */
@@ -32,7 +34,9 @@ export type ValueColumn = Exclude<TypedColumn, { kind: 'dictionary' | 'string' }
 
 /** Rows in a typed column. */
 export function typedLength(column: TypedColumn): number {
-  return column.kind === 'dictionary' ? column.indexes.length : column.values.length;
+  if (column.kind === 'dictionary') return column.indexes.length;
+  if (column.kind === 'string') return column.offsets.length - 1;
+  return column.values.length;
 }
 
 /** Refuses a column whose kind cannot carry the field's type. */
@@ -53,7 +57,12 @@ export function typedValueAt(type: PrimitiveType, column: TypedColumn, i: number
     const index = column.indexes[i]!;
     return index < 0 ? null : column.dictionary[index]!;
   }
-  if (column.kind === 'string') return column.values[i]!;
+  if (column.kind === 'string') {
+    const { bytes, offsets } = column;
+    return offsets[i] === offsets[i + 1]
+      ? null
+      : UTF8.decode(bytes.subarray(offsets[i]! + 4, offsets[i + 1]));
+  }
   if (column.present && column.present[i] === 0) return null;
   switch (column.kind) {
     case 'boolean':
@@ -72,8 +81,21 @@ export function gatherTyped(column: TypedColumn, indexes: Int32Array): TypedColu
     for (let i = 0; i < indexes.length; i++) out[i] = column.indexes[indexes[i]!]!;
     return { kind: 'dictionary', dictionary: column.dictionary, indexes: out };
   }
-  if (column.kind === 'string')
-    return { kind: 'string', values: Array.from(indexes, (i) => column.values[i]!) };
+  if (column.kind === 'string') {
+    const { bytes, offsets } = column;
+    let size = 0;
+    for (let i = 0; i < indexes.length; i++) size += offsets[indexes[i]! + 1]! - offsets[indexes[i]!]!;
+    const out = new Uint8Array(size);
+    const outOffsets = new Int32Array(indexes.length + 1);
+    for (let i = 0, o = 0; i < indexes.length; i++) {
+      const start = offsets[indexes[i]!]!;
+      const end = offsets[indexes[i]! + 1]!;
+      out.set(bytes.subarray(start, end), o);
+      o += end - start;
+      outOffsets[i + 1] = o;
+    }
+    return { kind: 'string', bytes: out, offsets: outOffsets };
+  }
   const source = column.values;
   const values = new (source.constructor as new (length: number) => typeof source)(indexes.length);
   for (let i = 0; i < indexes.length; i++) values[i] = source[indexes[i]!]!;
@@ -92,7 +114,8 @@ export function typedNullCount(column: TypedColumn): number {
   if (column.kind === 'dictionary') {
     for (let i = 0; i < column.indexes.length; i++) if (column.indexes[i]! < 0) nulls++;
   } else if (column.kind === 'string') {
-    for (const value of column.values) if (value === null) nulls++;
+    for (let i = 0; i + 1 < column.offsets.length; i++)
+      if (column.offsets[i] === column.offsets[i + 1]) nulls++;
   } else if (column.present) {
     for (let i = 0; i < column.present.length; i++) if (column.present[i] === 0) nulls++;
   }
@@ -107,7 +130,7 @@ export function typedNullCount(column: TypedColumn): number {
 export function typedMetrics(type: PrimitiveType, column: TypedColumn): ColumnMetrics {
   const floating = type === 'float' || type === 'double';
   if (column.kind === 'dictionary') return dictionaryMetrics(type, column.dictionary, column.indexes);
-  if (column.kind === 'string') return stringMetrics(column.values);
+  if (column.kind === 'string') return stringMetrics(column.bytes, column.offsets);
   const { values, present } = column;
   let lower = Infinity;
   let upper = -Infinity;
@@ -152,18 +175,35 @@ export function typedMetrics(type: PrimitiveType, column: TypedColumn): ColumnMe
   return metrics;
 }
 
-function stringMetrics(values: readonly (string | null)[]): ColumnMetrics {
+/** UTF-8 byte order is code point order, so the bounds are found on the records' bytes. */
+function stringMetrics(bytes: Uint8Array, offsets: Int32Array): ColumnMetrics {
+  const rows = offsets.length - 1;
   let nullCount = 0;
-  let lower: string | undefined;
-  let upper: string | undefined;
-  for (const value of values) {
-    if (value === null) nullCount++;
-    else if (lower === undefined || upper === undefined) lower = upper = value;
-    else if (compareCodePoints(value, lower) < 0) lower = value;
-    else if (compareCodePoints(upper, value) < 0) upper = value;
+  let lower = -1; // row of the least value so far
+  let upper = -1;
+  const compare = (a: number, b: number): number => {
+    const aStart = offsets[a]! + 4;
+    const bStart = offsets[b]! + 4;
+    const aLength = offsets[a + 1]! - aStart;
+    const bLength = offsets[b + 1]! - bStart;
+    const length = Math.min(aLength, bLength);
+    for (let k = 0; k < length; k++) {
+      const difference = bytes[aStart + k]! - bytes[bStart + k]!;
+      if (difference !== 0) return difference;
+    }
+    return aLength - bLength;
+  };
+  for (let i = 0; i < rows; i++) {
+    if (offsets[i] === offsets[i + 1]) nullCount++;
+    else if (lower < 0) lower = upper = i;
+    else if (compare(i, lower) < 0) lower = i;
+    else if (compare(upper, i) < 0) upper = i;
   }
-  return { valueCount: values.length, nullCount, ...(lower === undefined ? {} : { lower, upper }) };
+  const text = (row: number): string => UTF8.decode(bytes.subarray(offsets[row]! + 4, offsets[row + 1]));
+  return { valueCount: rows, nullCount, ...(lower < 0 ? {} : { lower: text(lower), upper: text(upper) }) };
 }
+
+const UTF8 = new TextDecoder();
 
 function dictionaryMetrics(
   type: PrimitiveType,
@@ -301,20 +341,52 @@ export class Int32ColumnBuilder {
   }
 }
 
-/** Strings kept as they are, for columns where nearly every value differs (hashing them would not pay). */
+/**
+ * Strings encoded as they arrive, for columns where nearly every value differs: hashing them into a
+ * dictionary would not pay, and keeping the strings would keep the file text they are slices of.
+ */
 export class StringColumnBuilder {
-  private readonly values: (string | null)[] = [];
-
-  get length(): number {
-    return this.values.length;
-  }
+  private bytes = new Uint8Array(1 << 16);
+  private offsets = new Int32Array(1024);
+  private size = 0;
+  length = 0;
 
   push(value: string | null): void {
-    this.values.push(value);
+    if (this.length + 1 === this.offsets.length) this.offsets = grow(this.offsets);
+    if (value !== null) {
+      if (this.size + 4 + 3 * value.length > this.bytes.length) this.growBytes(4 + 3 * value.length);
+      const bytes = this.bytes;
+      const start = this.size + 4;
+      let length = value.length;
+      for (let i = 0; i < value.length; i++) {
+        const unit = value.charCodeAt(i);
+        if (unit > 0x7f) {
+          length = Buffer.from(bytes.buffer, bytes.byteOffset).write(value, start, 'utf8');
+          break;
+        }
+        bytes[start + i] = unit;
+      }
+      bytes[start - 4] = length & 0xff;
+      bytes[start - 3] = (length >>> 8) & 0xff;
+      bytes[start - 2] = (length >>> 16) & 0xff;
+      bytes[start - 1] = length >>> 24;
+      this.size = start + length;
+    }
+    this.offsets[++this.length] = this.size;
   }
 
   finish(): TypedColumn {
-    return { kind: 'string', values: this.values };
+    return {
+      kind: 'string',
+      bytes: this.bytes.slice(0, this.size),
+      offsets: this.offsets.slice(0, this.length + 1),
+    };
+  }
+
+  private growBytes(needed: number): void {
+    const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.size + needed));
+    bigger.set(this.bytes.subarray(0, this.size));
+    this.bytes = bigger;
   }
 }
 
