@@ -12,8 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendAll } from '../core/arrays.ts';
 import type { BarTick } from '../core/features/bars.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
-import { bronzeTickAppender, silverTickAppender, tickBatch } from '../core/lake/etl/columns.ts';
-import type { ColumnBatch } from '../core/lake/etl/columns.ts';
+import { KeyedTickBatches, bronzeTickAppender, silverTickAppender } from '../core/lake/etl/columns.ts';
 import { goldRowsFromOrderedTicks, goldRowsFromTicks, goldUnitKey } from '../core/lake/etl/gold.ts';
 import {
   bronzeCodeRow,
@@ -46,7 +45,7 @@ import {
   SILVER_TICKS,
 } from '../core/lake/tables.ts';
 import type { LakeTable } from '../core/lake/tables.ts';
-import { kstDateOf } from '../core/market/kst.ts';
+import { KST_OFFSET_MS, kstDateOf } from '../core/market/kst.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { KeyValueStore } from '../core/ports/key-value.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
@@ -189,6 +188,7 @@ export async function reportFailure(
 
 /** Rows buffered per table before they are written as a data file (bounds memory on big files). */
 const FLUSH_ROWS = 250_000;
+const DAY_MS = 86_400_000;
 
 type CompactTick = BarTick;
 
@@ -311,29 +311,28 @@ class IngestRun {
   private readonly source: SourceInfo;
   private readonly strings = new Map<string, string>();
   private readonly units = new Map<string, Unit>();
-  // Bronze and silver rows are built straight into columns and written every FLUSH_ROWS.
-  private bronze!: ColumnBatch;
-  private silver!: ColumnBatch;
-  private appendBronze!: (tick: TickRow) => void;
-  private appendSilver!: (tick: TickRow) => void;
+  // Bronze and silver rows are built straight into typed columns, one batch per partition, and written
+  // every FLUSH_ROWS.
+  private readonly bronze: KeyedTickBatches;
+  private readonly silver: KeyedTickBatches;
   private readonly bronzeFiles: DataFile[] = [];
   private readonly silverFiles: DataFile[] = [];
 
   constructor(deps: IngestDeps, source: SourceInfo) {
     this.deps = deps;
     this.source = source;
-    this.resetBatches();
-  }
-
-  private resetBatches(which: 'bronze' | 'silver' | 'both' = 'both'): void {
-    if (which !== 'silver') {
-      this.bronze = tickBatch(BRONZE_TICKS);
-      this.appendBronze = bronzeTickAppender(this.bronze, this.source);
-    }
-    if (which !== 'bronze') {
-      this.silver = tickBatch(SILVER_TICKS);
-      this.appendSilver = silverTickAppender(this.silver, this.source);
-    }
+    const side = (tick: TickRow) => (tick.side === 'PUT' ? 1 : 0);
+    // bronze_ticks: day(ts) in UTC and side; silver_ticks: the KST trade date and side.
+    this.bronze = new KeyedTickBatches(
+      BRONZE_TICKS,
+      (tick) => Math.floor(tick.ts / DAY_MS) * 2 + side(tick),
+      (batch) => bronzeTickAppender(batch, source),
+    );
+    this.silver = new KeyedTickBatches(
+      SILVER_TICKS,
+      (tick) => Math.floor((tick.ts + KST_OFFSET_MS) / DAY_MS) * 2 + side(tick),
+      (batch) => silverTickAppender(batch, source),
+    );
   }
 
   async ingest(bytes: AsyncIterable<Uint8Array>): Promise<ReadSummary> {
@@ -414,7 +413,7 @@ class IngestRun {
         unitSide = tick.side;
         code = ''; // a new unit records its codes afresh
       }
-      this.appendBronze(tick);
+      this.bronze.push(tick);
       if (tick.code !== code) {
         code = tick.code;
         sharedCode = this.intern(code);
@@ -425,7 +424,7 @@ class IngestRun {
         this.counts.duplicatesDropped++;
         continue;
       }
-      this.appendSilver(tick);
+      this.silver.push(tick);
       unit.ticks.push(
         sharedCode,
         tick.ymcode === sharedYmcode ? sharedYmcode : this.intern(tick.ymcode),
@@ -531,14 +530,15 @@ class IngestRun {
   /** Writes the buffered columns of a table as data files (not yet committed). */
   private async flush(definition: typeof BRONZE_TICKS | typeof SILVER_TICKS): Promise<void> {
     const bronze = definition === BRONZE_TICKS;
-    const batch = bronze ? this.bronze : this.silver;
-    if (batch.length === 0) return;
+    const batches = (bronze ? this.bronze : this.silver).drain();
+    if (batches.length === 0) return;
     const table = await this.table(definition);
-    const files = await writeTypedDataFiles(this.deps.lake, table.metadata, batch.finish(), {
-      sourceKey: this.source.key,
-    });
-    appendAll(bronze ? this.bronzeFiles : this.silverFiles, files);
-    this.resetBatches(bronze ? 'bronze' : 'silver');
+    for (const columns of batches) {
+      const files = await writeTypedDataFiles(this.deps.lake, table.metadata, columns, {
+        sourceKey: this.source.key,
+      });
+      appendAll(bronze ? this.bronzeFiles : this.silverFiles, files);
+    }
   }
 
   private async commitFiles(definition: LakeTable, files: DataFile[]): Promise<void> {

@@ -242,3 +242,55 @@ export function silverTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
 export function tickBatch(table: typeof BRONZE_TICKS | typeof SILVER_TICKS): ColumnBatch {
   return new ColumnBatch(table.schema);
 }
+
+/**
+ * Tick batches split by a key as they are appended (the table's partition, e.g. UTC day and side for
+ * bronze): a batch then becomes one data file as is, where a mixed batch would be split by partition and
+ * every column copied. The key only has to agree with the partition spec most of the time; the writer
+ * still groups by the spec.
+ */
+export class KeyedTickBatches {
+  private readonly table: typeof BRONZE_TICKS | typeof SILVER_TICKS;
+  private readonly appenderOf: (batch: ColumnBatch) => (tick: TickRow) => void;
+  private readonly keyOf: (tick: TickRow) => number;
+  private readonly batches = new Map<number, { batch: ColumnBatch; append: (tick: TickRow) => void }>();
+  private lastKey = Number.NaN;
+  private last: ((tick: TickRow) => void) | undefined;
+  length = 0;
+
+  constructor(
+    table: typeof BRONZE_TICKS | typeof SILVER_TICKS,
+    keyOf: (tick: TickRow) => number,
+    appenderOf: (batch: ColumnBatch) => (tick: TickRow) => void,
+  ) {
+    this.table = table;
+    this.keyOf = keyOf;
+    this.appenderOf = appenderOf;
+  }
+
+  push(tick: TickRow): void {
+    const key = this.keyOf(tick);
+    if (key !== this.lastKey || this.last === undefined) {
+      let entry = this.batches.get(key);
+      if (!entry) {
+        const batch = tickBatch(this.table);
+        entry = { batch, append: this.appenderOf(batch) };
+        this.batches.set(key, entry);
+      }
+      this.lastKey = key;
+      this.last = entry.append;
+    }
+    this.last(tick);
+    this.length++;
+  }
+
+  /** The columns of every batch, and a fresh start. */
+  drain(): TypedColumn[][] {
+    const columns = [...this.batches.values()].map((entry) => entry.batch.finish());
+    this.batches.clear();
+    this.last = undefined;
+    this.lastKey = Number.NaN;
+    this.length = 0;
+    return columns;
+  }
+}

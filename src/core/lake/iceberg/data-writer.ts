@@ -177,46 +177,54 @@ function groupTypedByPartition(
     const value = typedValueAt(source.type, source.column, row);
     return value === null ? null : applyTransform(source.field.transform, source.type, value);
   };
-  const groups = new Map<string, { partition: PartitionValues; rows: number[] }>();
-  let current: number[] = [];
-  const previous = new Float64Array(sources.length).fill(Number.NaN);
+  const raws = sources.map((source) => rawColumn(source.field, source.column, rowCount));
+  const groups: { partition: PartitionValues; count: number }[] = [];
+  const groupByKey = new Map<string, number>();
+  const groupOf = new Int32Array(rowCount);
+  let current = -1;
   for (let row = 0; row < rowCount; row++) {
     let changed = row === 0;
-    for (let i = 0; i < sources.length; i++) {
-      const raw = rawAt(sources[i]!.field, sources[i]!.column, row);
-      if (raw !== previous[i]) {
-        changed = true;
-        previous[i] = raw;
-      }
-    }
+    for (let i = 0; i < raws.length && !changed; i++) changed = raws[i]![row] !== raws[i]![row - 1];
     if (changed) {
       const values = sources.map((source) => transformedAt(source, row));
       let key = '';
       for (const value of values) key += value === null ? '\0\u0001' : `${typeof value}:${value}\u0001`;
-      let group = groups.get(key);
-      if (!group) {
+      let group = groupByKey.get(key);
+      if (group === undefined) {
+        group = groups.length;
         const partition = Object.fromEntries(sources.map((source, i) => [source.field.name, values[i]!]));
-        groups.set(key, (group = { partition, rows: [] }));
+        groups.push({ partition, count: 0 });
+        groupByKey.set(key, group);
       }
-      current = group.rows;
+      current = group;
     }
-    current.push(row);
+    groupOf[row] = current;
+    groups[current]!.count++;
   }
-  return [...groups.values()].map((group) => ({
-    partition: group.partition,
-    rows: Int32Array.from(group.rows),
-  }));
+  const rows = groups.map((group) => new Int32Array(group.count));
+  const filled = new Int32Array(groups.length);
+  for (let row = 0; row < rowCount; row++) {
+    const group = groupOf[row]!;
+    rows[group]![filled[group]!++] = row;
+  }
+  return groups.map((group, i) => ({ partition: group.partition, rows: rows[i]! }));
 }
 
 /**
- * A cheap stand-in for a row's partition source value that changes whenever the partition value can: the
- * dictionary index, the day of a timestamp under a day transform, otherwise the number itself.
+ * A cheap stand-in for each row's partition source value that changes whenever the partition value can:
+ * the dictionary index, the day of a timestamp under a day transform, otherwise the number itself (NaN,
+ * never equal to anything, where there is no such number: the tuple is then computed for every row).
  */
-function rawAt(field: PartitionField, column: TypedColumn, row: number): number {
-  if (column.kind === 'dictionary') return column.indexes[row]!;
-  if (column.kind === 'string') return Number.NaN; // never equal: the tuple is computed for every row
-  const value = column.values[row]!;
-  return column.kind === 'int64' && field.transform === 'day' ? Math.floor(value / 86_400_000_000) : value;
+function rawColumn(field: PartitionField, column: TypedColumn, rowCount: number): Float64Array {
+  if (column.kind === 'dictionary') return Float64Array.from(column.indexes);
+  if (column.kind === 'string') return new Float64Array(rowCount).fill(Number.NaN);
+  const raw = Float64Array.from(column.values);
+  if (column.present)
+    for (let row = 0; row < rowCount; row++) if (!column.present[row]) raw[row] = Number.NaN;
+  if (column.kind === 'int64' && field.transform === 'day') {
+    for (let row = 0; row < rowCount; row++) raw[row] = Math.floor(raw[row]! / 86_400_000_000);
+  }
+  return raw;
 }
 
 /** The data file entry of a written Parquet file, metrics still empty. */

@@ -297,7 +297,7 @@ function dictionaryOf(values: ArrayLike<IcebergValue | null>): TypedColumn {
 
 /** Growable typed-array builders for the producers of typed columns (the ETL's appenders). */
 export class DoubleColumnBuilder {
-  private values = new Float64Array(1024);
+  private values = new Float64Array(16_384);
   length = 0;
 
   push(value: number): void {
@@ -312,7 +312,7 @@ export class DoubleColumnBuilder {
 
 /** Safe integers for long and timestamp columns (micros). */
 export class Int64ColumnBuilder {
-  private values = new Float64Array(1024);
+  private values = new Float64Array(16_384);
   length = 0;
 
   push(value: number): void {
@@ -327,7 +327,7 @@ export class Int64ColumnBuilder {
 
 /** 32-bit integers for int and date (days) columns; values outside int32 are refused, not wrapped. */
 export class Int32ColumnBuilder {
-  private values = new Int32Array(1024);
+  private values = new Int32Array(16_384);
   length = 0;
 
   push(value: number): void {
@@ -347,7 +347,7 @@ export class Int32ColumnBuilder {
  */
 export class StringColumnBuilder {
   private bytes = new Uint8Array(1 << 16);
-  private offsets = new Int32Array(1024);
+  private offsets = new Int32Array(16_384);
   private size = 0;
   length = 0;
 
@@ -398,7 +398,7 @@ export class StringColumnBuilder {
 export class DictionaryColumnBuilder {
   private readonly dictionary: IcebergValue[] = [];
   private readonly positions = new Map<IcebergValue, number>();
-  private indexes = new Int32Array(1024);
+  private indexes = new Int32Array(16_384);
   private lastValue: IcebergValue | null | undefined = undefined;
   private lastIndex = -1;
   length = 0;
