@@ -16,8 +16,8 @@ import { runStudyLocal } from '../src/usecases/research/local-workflow.ts';
 import { StudyStore } from '../src/usecases/research/study-store.ts';
 import type { BenchResult } from './types.ts';
 
-const SEEDS = ['seed-b-1', 'seed-b-2', 'seed-b-3'];
-const DAYS = 12;
+const SEEDS = (process.env.SEEDB_SEEDS ?? 'seed-b-1,seed-b-2,seed-b-3').split(',');
+const DAYS = Number(process.env.SEEDB_DAYS ?? 12);
 const TICKS_PER_DAY = 6000;
 const TRIALS = 100;
 
@@ -25,8 +25,8 @@ const TRIALS = 100;
 export const SEED_B_STUDY_SPACE = {
   gamma: { type: 'float', low: 0.1, high: 2.0, log: true },
   kappa: { type: 'float', low: 100, high: 5000, log: true },
-  minSpreadFraction: { type: 'float', low: 0.0005, high: 0.02, log: true },
-  maxSpreadFraction: { type: 'float', low: 0.02, high: 0.2, log: true },
+  minSpreadFraction: { type: 'float', low: 0.0005, high: Number(process.env.SEEDB_SPLIT ?? 0.02), log: true },
+  maxSpreadFraction: { type: 'float', low: Number(process.env.SEEDB_SPLIT ?? 0.02), high: Number(process.env.SEEDB_MAX ?? 0.2), log: true },
 } as const;
 
 export async function run(): Promise<BenchResult[]> {
@@ -49,7 +49,14 @@ export async function run(): Promise<BenchResult[]> {
       space: SEED_B_STUDY_SPACE,
       budget: { trials: TRIALS, parallelism: availableParallelism() },
       seed: 1,
-      walkForward: { mode: 'rolling', trainDays: 2, validateDays: 1, embargoDays: 0, testDays: 2 },
+      walkForward: {
+        mode: 'rolling',
+        trainDays: 2,
+        validateDays: 1,
+        embargoDays: 0,
+        testDays: Number(process.env.SEEDB_TEST_DAYS ?? 2),
+      },
+      objective: { name: process.env.SEEDB_OBJECTIVE ?? 'pnl', riskAversion: 1 },
       // Tuning measures the strategy, not the loss limits: with them, every trial stops trading on day one.
       fixedParams: { 'risk.maxDailyLoss': 'Infinity', 'risk.maxDrawdownAmount': 'Infinity' },
     };

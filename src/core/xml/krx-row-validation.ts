@@ -15,6 +15,8 @@ import type { CodeRow, QuarantineReason, TickRow } from './krx-rows.ts';
 /** No KOSPI200 option premium comes near this (the index itself is in the hundreds). */
 export const MAX_PLAUSIBLE_PREMIUM = 1000;
 
+const MAX_INT32 = 2 ** 31 - 1;
+
 // zod checks the text of every field (cheap regexes, no transforms: this runs for millions of rows);
 // numbers are converted and range-checked afterwards, with the field named in the detail.
 const DECIMAL = /^\s*-?\d+(\.\d+)?\s*$/;
@@ -122,8 +124,18 @@ export function validateTickRow(input: RowInput, fileSide: OptionSide | undefine
       detail: `tcnt ${f.tcnt} is outside 0–898 (the counter wraps at 899)`,
     };
   if (f.oi < 0) return { ok: false, reason: 'invalid_value', detail: `oi ${f.oi} is negative` };
+  // The lake stores oi as a long and ccnt as an int: a value past those is refused here, with its row,
+  // rather than failing the whole file when it is written.
+  if (f.oi > Number.MAX_SAFE_INTEGER)
+    return { ok: false, reason: 'invalid_value', detail: `oi ${text.oi.trim()} is beyond any open interest` };
   if (f.ccnt < 1)
     return { ok: false, reason: 'invalid_value', detail: `ccnt ${f.ccnt} is not at least one contract` };
+  if (f.ccnt > MAX_INT32)
+    return {
+      ok: false,
+      reason: 'invalid_value',
+      detail: `ccnt ${text.ccnt.trim()} is beyond any trade size`,
+    };
 
   const code = decodeCached(f.code, f.ymcode);
   if (typeof code === 'string') return { ok: false, reason: 'invalid_value', detail: code };

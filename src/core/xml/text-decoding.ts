@@ -80,6 +80,8 @@ export async function* decodeText(
       decoder = new TextDecoder(detected.label, { fatal: false, ignoreBOM: false });
       utf8 = detected.label === 'utf-8';
       pending = undefined;
+    } else if (bytes.length === 0) {
+      continue;
     } else if (utf8 && endedInAscii && isAscii(bytes)) {
       yield {
         text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'),

@@ -101,6 +101,49 @@ describe('typed Parquet encoder', () => {
     expect(written.metrics[0]).toMatchObject({ valueCount: 2, nullCount: 0, lower: 'a', upper: 'b' });
   });
 
+  it('ends with one footer length that is the size of the Thrift footer', async () => {
+    const written = writeTypedParquet(schema, sample(10));
+    const bytes = written.bytes;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const footerLength = view.getUint32(bytes.length - 8, true);
+    const { parquetMetadata } = await import('hyparquet');
+    const buffer = bytes.slice().buffer;
+    expect(parquetMetadata(buffer).metadata_length).toBe(footerLength);
+    // The footer starts right after the last column chunk: no stray bytes between.
+    const last = parquetMetadata(buffer).row_groups[0]!.columns.at(-1)!.meta_data!;
+    const lastStart = Number(last.dictionary_page_offset ?? last.data_page_offset);
+    expect(bytes.length - 8 - footerLength).toBe(lastStart + Number(last.total_compressed_size));
+    // Readers stop at the Thrift STOP byte, so a footer followed by a second copy of its length still
+    // reads; the file is then malformed all the same (this encoder once wrote the length twice).
+    expect(view.getUint32(bytes.length - 12, true)).not.toBe(footerLength - 4);
+  });
+
+  it('keeps -0 and 0 apart in dictionaries, and a leading U+FEFF in strings', async () => {
+    const floats = defineSchema([
+      { id: 1, name: 'f', type: 'float' },
+      { id: 2, name: 'd', type: 'double' },
+      { id: 3, name: 's', type: 'string' },
+    ]);
+    const values = [
+      [0, -0, Number.NaN, 1.5, -0, 0],
+      [-0, 0, 0, -0, 2.5, null],
+      ['\uFEFFb', 'a', null, '\uFEFF', 'b', 'a'],
+    ];
+    const dictionaryOfDoubles = new DictionaryColumnBuilder();
+    for (const value of values[1]!) dictionaryOfDoubles.push(value);
+    const plain = new StringColumnBuilder();
+    for (const value of values[2]!) plain.push(value as string | null);
+    const columns = [typedFromCanonical('float', values[0]!), dictionaryOfDoubles.finish(), plain.finish()];
+    const written = writeTypedParquet(floats, columns);
+    const read = await readParquetRows(written.bytes, floats);
+    floats.fields.forEach((field, c) => {
+      const back = read.map((row) => row[field.name] ?? null);
+      back.forEach((value, i) => expect(Object.is(value, values[c]![i]), `${field.name}[${i}]`).toBe(true));
+      expect(written.metrics[c], field.name).toStrictEqual(columnMetrics(field.type, values[c]!));
+    });
+    expect(written.metrics[2]!.upper).toBe('\uFEFFb');
+  });
+
   it('refuses nulls in a required column and a column kind the type cannot hold', () => {
     const nullable = new DictionaryColumnBuilder();
     nullable.push(null);
@@ -114,6 +157,9 @@ describe('typed Parquet encoder', () => {
     longs.push(0.5);
     const longSchema = defineSchema([{ id: 1, name: 'n', type: 'long', required: true }]);
     expect(() => writeTypedParquet(longSchema, [longs.finish()])).toThrow(/not a safe integer/);
+    const withNaN = new Int64ColumnBuilder();
+    for (const value of [1, Number.NaN, 3]) withNaN.push(value);
+    expect(() => writeTypedParquet(longSchema, [withNaN.finish()])).toThrow(/not a safe integer/);
   });
 });
 

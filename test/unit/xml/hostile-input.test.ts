@@ -186,6 +186,23 @@ const cases: Case[] = [
     wellFormed: true,
   },
   {
+    name: 'an open interest and a trade size beyond what the lake can store',
+    bytes: doc([
+      valid(0),
+      withField(valid(1), 'oi', '90071992547409930'),
+      withField(valid(2), 'ccnt', '2147483648'),
+      ...base.slice(3),
+    ]),
+    accepted: keysOf([valid(0), ...base.slice(3)]),
+    quarantined: ['invalid_value', 'invalid_value'],
+    wellFormed: true,
+    check: (r) =>
+      expect(r.quarantined.map((q) => q.detail)).toStrictEqual([
+        'oi 90071992547409930 is beyond any open interest',
+        'ccnt 2147483648 is beyond any trade size',
+      ]),
+  },
+  {
     name: 'a price off the tick grid (0.05 at or above 10 points)',
     bytes: doc([valid(0), withField(valid(1), 'c', '33.53'), ...base.slice(2)]),
     accepted: keysOf([valid(0), ...base.slice(2)]),

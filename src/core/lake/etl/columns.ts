@@ -20,9 +20,14 @@ import type { Schema, SchemaField, TypedColumn } from '../iceberg/index.ts';
 import type { BRONZE_TICKS, SILVER_TICKS } from '../tables.ts';
 import type { SourceInfo } from './rows.ts';
 
-/** What an appender pushes into one column: strings (or NULL) into dictionaries, numbers elsewhere. */
-interface Column {
-  push(value: never): void;
+/** A string column (dictionary or plain) as an appender sees it. */
+interface StringColumn {
+  push(value: string | null): void;
+}
+
+/** A numeric column (double, int, long or timestamp micros) as an appender sees it. */
+interface NumberColumn {
+  push(value: number): void;
 }
 
 type Builder =
@@ -70,8 +75,23 @@ export class ColumnBatch {
     return this.builders[0]?.length ?? 0;
   }
 
-  /** The builder of a field (for the appenders below, resolved once). */
-  column(name: string): Column {
+  /** The builder of a string field (for the appenders below, resolved once). */
+  strings(name: string): StringColumn {
+    const builder = this.builder(name);
+    if (builder instanceof DictionaryColumnBuilder || builder instanceof StringColumnBuilder) return builder;
+    throw new TypeError(`column ${name} does not hold strings`);
+  }
+
+  /** The builder of a numeric field. */
+  numbers(name: string): NumberColumn {
+    const builder = this.builder(name);
+    if (builder instanceof DictionaryColumnBuilder || builder instanceof StringColumnBuilder) {
+      throw new TypeError(`column ${name} does not hold numbers`);
+    }
+    return builder;
+  }
+
+  private builder(name: string): Builder {
     const i = this.index.get(name);
     if (i === undefined) throw new TypeError(`no column ${name}`);
     return this.builders[i]!;
@@ -83,45 +103,23 @@ export class ColumnBatch {
   }
 }
 
-type StringColumn = { push(value: string | null): void };
-type NumberColumn = { push(value: number): void };
-
 /** Appends ticks to a bronze_ticks batch. */
 export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tick: TickRow) => void {
-  const c = (name: string) => batch.column(name);
-  const [
-    srcFile,
-    srcSha,
-    srcRow,
-    ingestTs,
-    side,
-    ymcode,
-    code,
-    strike,
-    idate,
-    itime,
-    tdate,
-    ts,
-    tcnt,
-    price,
-    open,
-    high,
-    low,
-    oi,
-    ccnt,
-    extras,
-  ] = [
+  const [srcFile, srcSha, side, ymcode, code, idate, itime, tdate, extras] = [
     'src_file',
     'src_sha256',
-    'src_row',
-    'ingest_ts',
     'side',
     'ymcode',
     'code',
-    'strike',
     'idate',
     'itime',
     'tdate',
+    'extras',
+  ].map((name) => batch.strings(name));
+  const [srcRow, ingestTs, strike, ts, tcnt, price, open, high, low, oi, ccnt] = [
+    'src_row',
+    'ingest_ts',
+    'strike',
     'ts',
     'tcnt',
     'c',
@@ -130,8 +128,7 @@ export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
     'l',
     'oi',
     'ccnt',
-    'extras',
-  ].map(c) as (StringColumn & NumberColumn)[];
+  ].map((name) => batch.numbers(name));
   const ingest = source.ingestMs * 1000;
   return (tick) => {
     srcFile!.push(source.key);
@@ -159,46 +156,26 @@ export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
 
 /** Appends ticks to a silver_ticks batch. */
 export function silverTickAppender(batch: ColumnBatch, source: SourceInfo): (tick: TickRow) => void {
-  const c = (name: string) => batch.column(name);
-  const [
-    ymcode,
-    side,
-    code,
-    strike,
-    ts,
-    tcnt,
-    price,
-    open,
-    high,
-    low,
-    oi,
-    ccnt,
-    tradeDate,
-    minuteTs,
-    expiry,
-    srcFile,
-    srcRow,
-    ingestTs,
-  ] = [
-    'ymcode',
-    'side',
-    'code',
-    'strike',
-    'ts',
-    'tcnt',
-    'price',
-    'open',
-    'high',
-    'low',
-    'oi',
-    'ccnt',
-    'trade_date',
-    'minute_ts',
-    'expiry',
-    'src_file',
-    'src_row',
-    'ingest_ts',
-  ].map(c) as (StringColumn & NumberColumn)[];
+  const [ymcode, side, code, srcFile] = ['ymcode', 'side', 'code', 'src_file'].map((name) =>
+    batch.strings(name),
+  );
+  const [strike, ts, tcnt, price, open, high, low, oi, ccnt, tradeDate, minuteTs, expiry, srcRow, ingestTs] =
+    [
+      'strike',
+      'ts',
+      'tcnt',
+      'price',
+      'open',
+      'high',
+      'low',
+      'oi',
+      'ccnt',
+      'trade_date',
+      'minute_ts',
+      'expiry',
+      'src_row',
+      'ingest_ts',
+    ].map((name) => batch.numbers(name));
   const ingest = source.ingestMs * 1000;
   const contracts = new Map<string, { strike: number; expiry: number }>();
   let lastCode = '';

@@ -10,7 +10,11 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Schema, SchemaField } from './schema.ts';
 import type { IcebergValue, Row } from './types.ts';
 
+// ignoreBOM: hyparquet's default decoder drops a U+FEFF that begins a value; it is part of the value.
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 const PARSERS = {
+  stringFromBytes: (bytes: Uint8Array | undefined) => bytes && UTF8.decode(bytes),
   timestampFromMilliseconds: (millis: bigint) => millis * 1000n,
   timestampFromMicroseconds: (micros: bigint) => micros,
   timestampFromNanoseconds: (nanos: bigint) => nanos / 1000n,

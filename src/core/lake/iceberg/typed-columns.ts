@@ -144,6 +144,7 @@ export function typedMetrics(type: PrimitiveType, column: TypedColumn): ColumnMe
     }
     const value = values[i]!;
     if (value !== value) {
+      if (!floating) integral = false; // NaN is no integer: refused below, never written as 0
       nanCount++;
       continue;
     }
@@ -151,11 +152,8 @@ export function typedMetrics(type: PrimitiveType, column: TypedColumn): ColumnMe
     if (value > upper) upper = value;
     if (column.kind === 'int64' && Math.floor(value) !== value) integral = false;
   }
-  if (
-    column.kind === 'int64' &&
-    (!integral || lower < -Number.MAX_SAFE_INTEGER || upper > Number.MAX_SAFE_INTEGER)
-  ) {
-    throw new TypeError(`an int64 column holds a value that is not a safe integer`);
+  if (!floating && (!integral || lower < -Number.MAX_SAFE_INTEGER || upper > Number.MAX_SAFE_INTEGER)) {
+    throw new TypeError(`an ${column.kind} column holds a value that is not a safe integer`);
   }
   const metrics: ColumnMetrics = { valueCount: values.length, nullCount };
   if (floating) metrics.nanCount = nanCount;
@@ -203,7 +201,8 @@ function stringMetrics(bytes: Uint8Array, offsets: Int32Array): ColumnMetrics {
   return { valueCount: rows, nullCount, ...(lower < 0 ? {} : { lower: text(lower), upper: text(upper) }) };
 }
 
-const UTF8 = new TextDecoder();
+// ignoreBOM: a value may begin with U+FEFF, and that character is part of it.
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function dictionaryMetrics(
   type: PrimitiveType,
@@ -397,7 +396,7 @@ export class StringColumnBuilder {
  */
 export class DictionaryColumnBuilder {
   private readonly dictionary: IcebergValue[] = [];
-  private readonly positions = new Map<IcebergValue, number>();
+  private readonly positions = new Map<IcebergValue | typeof NEGATIVE_ZERO, number>();
   private indexes = new Int32Array(16_384);
   private lastValue: IcebergValue | null | undefined = undefined;
   private lastIndex = -1;
@@ -405,17 +404,19 @@ export class DictionaryColumnBuilder {
 
   push(value: IcebergValue | null): void {
     let index: number;
-    if (value === this.lastValue) index = this.lastIndex;
+    // Object.is, not ===: -0 and 0 are different values to keep (=== and Map keys treat them as one).
+    if (Object.is(value, this.lastValue)) index = this.lastIndex;
     else if (value === null) index = -1;
     else {
-      index = this.positions.get(value) ?? -1;
+      const key = Object.is(value, -0) ? NEGATIVE_ZERO : value;
+      index = this.positions.get(key) ?? -1;
       if (index < 0) {
         index = this.dictionary.length;
         // A string read from a file is often a slice of a whole decoded chunk, which it keeps alive; the
         // dictionary keeps its own copy (the concatenation forces one) so chunks can be collected.
         const kept = typeof value === 'string' ? (' ' + value).slice(1) : value;
         this.dictionary.push(kept);
-        this.positions.set(kept, index);
+        this.positions.set(typeof kept === 'string' ? kept : key, index);
       }
     }
     this.lastValue = value;
@@ -432,6 +433,9 @@ export class DictionaryColumnBuilder {
     };
   }
 }
+
+/** The dictionary's map key for -0, which a Map would otherwise file under 0. */
+const NEGATIVE_ZERO = Symbol('-0');
 
 function grow<T extends Float64Array | Int32Array>(array: T): T {
   const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);

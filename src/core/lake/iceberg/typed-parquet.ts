@@ -83,16 +83,14 @@ export function writeTypedParquet(schema: Schema, columns: readonly TypedColumn[
     ],
     key_value_metadata: [{ key: 'iceberg.schema', value: JSON.stringify(schema) }],
   };
-  const footerStart = writer.offset;
-  writeMetadata(writer, metadata as FileMetaData);
-  writer.appendUint32(writer.offset - footerStart);
+  writeMetadata(writer, metadata as FileMetaData); // the Thrift footer and its 4-byte length
   writer.appendUint32(PARQUET_MAGIC);
-  const firstOffset = chunks[0]?.meta_data;
+  const firstChunk = chunks[0]?.meta_data;
   return {
     bytes: writer.getBytes(),
     columnSizes,
-    splitOffsets: firstOffset
-      ? [Number(firstOffset.dictionary_page_offset ?? firstOffset.data_page_offset)]
+    splitOffsets: firstChunk
+      ? [Number(firstChunk.dictionary_page_offset ?? firstChunk.data_page_offset)]
       : [],
     metrics,
   };
@@ -122,11 +120,10 @@ function writeColumnChunk(
   }
   const dataPageOffset = BigInt(writer.offset);
   const rows = typedLength(column);
-  let pages = 0;
-  for (let from = 0; from < rows || (rows === 0 && pages === 0); from += PAGE_ROWS) {
-    const to = Math.min(rows, from + PAGE_ROWS);
-    uncompressed += writeDataPage(writer, field, column, from, to, bitWidth);
-    pages++;
+  const pages = Math.max(1, Math.ceil(rows / PAGE_ROWS)); // an empty column still has one (empty) page
+  for (let page = 0; page < pages; page++) {
+    const from = page * PAGE_ROWS;
+    uncompressed += writeDataPage(writer, field, column, from, Math.min(rows, from + PAGE_ROWS), bitWidth);
   }
   const encoding = column.kind === 'dictionary' ? ('RLE_DICTIONARY' as const) : ('PLAIN' as const);
   return {
@@ -247,7 +244,7 @@ function plainValues(
   switch (column.kind) {
     case 'double':
     case 'int32':
-      return new Uint8Array(page.buffer, page.byteOffset, page.byteLength).slice();
+      return new Uint8Array(page.buffer, page.byteOffset, page.byteLength);
     case 'boolean': {
       const bits = new Uint8Array(Math.ceil(page.length / 8));
       for (let i = 0; i < page.length; i++) if (page[i]) bits[i >> 3]! |= 1 << (i & 7);
@@ -320,16 +317,17 @@ export function rleBitPackedHybrid(values: Int32Array, bitWidth: number): Uint8A
   let pendingStart = -1;
   let pendingGroups = 0;
 
+  // Headers hold counts × 2 (+ 1): arithmetic rather than bit shifts, which would wrap past 2^30.
   const writeVarInt = (value: number): void => {
     while (value > 0x7f) {
-      out[o++] = (value & 0x7f) | 0x80;
-      value >>>= 7;
+      out[o++] = (value % 128) | 0x80;
+      value = Math.floor(value / 128);
     }
     out[o++] = value;
   };
   const flushBitPacked = (): void => {
     if (pendingGroups === 0) return;
-    writeVarInt((pendingGroups << 1) | 1);
+    writeVarInt(pendingGroups * 2 + 1);
     let buffer = 0;
     let bits = 0;
     const end = pendingStart + pendingGroups * 8;
@@ -352,7 +350,7 @@ export function rleBitPackedHybrid(values: Int32Array, bitWidth: number): Uint8A
     while (i + run < n && values[i + run] === value) run++;
     if (run >= 8) {
       flushBitPacked();
-      writeVarInt(run << 1);
+      writeVarInt(run * 2);
       for (let b = 0; b < valueBytes; b++) out[o++] = (value >>> (8 * b)) & 0xff;
       i += run;
     } else {
