@@ -26,7 +26,12 @@ export const SEED_B_STUDY_SPACE = {
   gamma: { type: 'float', low: 0.1, high: 2.0, log: true },
   kappa: { type: 'float', low: 100, high: 5000, log: true },
   minSpreadFraction: { type: 'float', low: 0.0005, high: Number(process.env.SEEDB_SPLIT ?? 0.02), log: true },
-  maxSpreadFraction: { type: 'float', low: Number(process.env.SEEDB_SPLIT ?? 0.02), high: Number(process.env.SEEDB_MAX ?? 0.2), log: true },
+  maxSpreadFraction: {
+    type: 'float',
+    low: Number(process.env.SEEDB_SPLIT ?? 0.02),
+    high: Number(process.env.SEEDB_MAX ?? 0.2),
+    log: true,
+  },
 } as const;
 
 export async function run(): Promise<BenchResult[]> {
