@@ -6,6 +6,14 @@
  * drawdowns, and how the parameters converged (interquartile range of each parameter's log over the first
  * and the last quarter of the trials). Runs `tuning.asl.json` locally, trials on worker threads.
  * Asserts nothing: the criterion (≥ 10 % better, drawdown not worse) is judged in the issue notes.
+ *
+ * The default configuration: 16 days (10 rolling folds of 2 train + 1 validation day, then 4 test days),
+ * objective `utility` (PnL − 1 × the largest drawdown in a window: the criterion's two parts), clamp min
+ * in [0.05 %, 5 %] and max in [5 %, 30 %]. Earlier configurations, kept reproducible through the
+ * environment (their results are in the issue notes):
+ *   SEEDB_DAYS=12 SEEDB_TEST_DAYS=2 SEEDB_OBJECTIVE=pnl SEEDB_SPLIT=0.02 SEEDB_MAX=0.2
+ *   SEEDB_DAYS=16 SEEDB_TEST_DAYS=4 SEEDB_OBJECTIVE=utility SEEDB_SPLIT=0.02 SEEDB_MAX=0.2
+ * SEEDB_SEEDS takes a comma-separated list of seeds (default seed-b-1,seed-b-2,seed-b-3).
  */
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -16,22 +24,26 @@ import { runStudyLocal } from '../src/usecases/research/local-workflow.ts';
 import { StudyStore } from '../src/usecases/research/study-store.ts';
 import type { BenchResult } from './types.ts';
 
-const SEEDS = (process.env.SEEDB_SEEDS ?? 'seed-b-1,seed-b-2,seed-b-3').split(',');
-const DAYS = Number(process.env.SEEDB_DAYS ?? 12);
+const env = process.env;
+const SEEDS = (env.SEEDB_SEEDS ?? 'seed-b-1,seed-b-2,seed-b-3').split(',');
+const DAYS = Number(env.SEEDB_DAYS ?? 16);
+const TEST_DAYS = Number(env.SEEDB_TEST_DAYS ?? 4);
+const OBJECTIVE = env.SEEDB_OBJECTIVE ?? 'utility';
+/** Where the clamp's minimum range ends and its maximum range begins, and the maximum's top. */
+const CLAMP_SPLIT = Number(env.SEEDB_SPLIT ?? 0.05);
+const CLAMP_TOP = Number(env.SEEDB_MAX ?? 0.3);
 const TICKS_PER_DAY = 6000;
 const TRIALS = 100;
 
-/** Seed B's γ and κ ranges; the clamp's two ends in disjoint ranges so every trial has min ≤ max. */
+/**
+ * Seed B's γ and κ ranges; the clamp's two ends in disjoint ranges so every trial has min ≤ max. (With
+ * the clamp's split at 2 %, the best minimum sat against 2 % on two of three seeds: the range was widened.)
+ */
 export const SEED_B_STUDY_SPACE = {
   gamma: { type: 'float', low: 0.1, high: 2.0, log: true },
   kappa: { type: 'float', low: 100, high: 5000, log: true },
-  minSpreadFraction: { type: 'float', low: 0.0005, high: Number(process.env.SEEDB_SPLIT ?? 0.02), log: true },
-  maxSpreadFraction: {
-    type: 'float',
-    low: Number(process.env.SEEDB_SPLIT ?? 0.02),
-    high: Number(process.env.SEEDB_MAX ?? 0.2),
-    log: true,
-  },
+  minSpreadFraction: { type: 'float', low: 0.0005, high: CLAMP_SPLIT, log: true },
+  maxSpreadFraction: { type: 'float', low: CLAMP_SPLIT, high: CLAMP_TOP, log: true },
 } as const;
 
 export async function run(): Promise<BenchResult[]> {
@@ -59,9 +71,9 @@ export async function run(): Promise<BenchResult[]> {
         trainDays: 2,
         validateDays: 1,
         embargoDays: 0,
-        testDays: Number(process.env.SEEDB_TEST_DAYS ?? 2),
+        testDays: TEST_DAYS,
       },
-      objective: { name: process.env.SEEDB_OBJECTIVE ?? 'pnl', riskAversion: 1 },
+      objective: { name: OBJECTIVE, riskAversion: 1 },
       // Tuning measures the strategy, not the loss limits: with them, every trial stops trading on day one.
       fixedParams: { 'risk.maxDailyLoss': 'Infinity', 'risk.maxDrawdownAmount': 'Infinity' },
     };
