@@ -30,6 +30,7 @@ import {
   readPlan,
   sourceHashOf,
   sourceHashOfPath,
+  growTypedArray,
   writeTypedDataFiles,
 } from '../core/lake/iceberg/index.ts';
 import type { DataFile, Lake, Row, Snapshot } from '../core/lake/iceberg/index.ts';
@@ -274,16 +275,11 @@ class UnitTicks {
   }
 
   private grow(): void {
-    const bigger = <T extends Float64Array | Int32Array>(array: T): T => {
-      const out = new (array.constructor as new (length: number) => T)(array.length * 2);
-      out.set(array);
-      return out;
-    };
-    this.code = bigger(this.code);
-    this.ts = bigger(this.ts);
-    this.c = bigger(this.c);
-    this.ccnt = bigger(this.ccnt);
-    this.oi = bigger(this.oi);
+    this.code = growTypedArray(this.code);
+    this.ts = growTypedArray(this.ts);
+    this.c = growTypedArray(this.c);
+    this.ccnt = growTypedArray(this.ccnt);
+    this.oi = growTypedArray(this.oi);
   }
 }
 

@@ -6,7 +6,6 @@ import { bronzeTickRow, silverTickRow } from '../../../src/core/lake/etl/rows.ts
 import { rowsToColumns } from '../../../src/core/lake/iceberg/data-writer.ts';
 import { typedLength, typedValueAt } from '../../../src/core/lake/iceberg/typed-columns.ts';
 import type { TypedColumn } from '../../../src/core/lake/iceberg/typed-columns.ts';
-import type { Schema } from '../../../src/core/lake/iceberg/schema.ts';
 import { BRONZE_TICKS, SILVER_TICKS } from '../../../src/core/lake/tables.ts';
 import { readKrxXmlAll } from '../../../src/core/xml/krx-xml-reader.ts';
 import type { TickRow } from '../../../src/core/xml/krx-rows.ts';
@@ -15,9 +14,9 @@ const PUTS = fileURLToPath(
   new URL('../../../data/krx-options-20251201/202601_20251201_TICK_PUT.xml', import.meta.url),
 );
 /** Typed columns back as canonical values, to compare with the row mappers' columns. */
-function canonicalColumns(schema: Schema, columns: TypedColumn[]) {
-  return columns.map((column, c) =>
-    Array.from({ length: typedLength(column) }, (_, i) => typedValueAt(schema.fields[c]!.type, column, i)),
+function canonicalColumns(columns: TypedColumn[]) {
+  return columns.map((column) =>
+    Array.from({ length: typedLength(column) }, (_, i) => typedValueAt(column, i)),
   );
 }
 
@@ -37,7 +36,7 @@ describe('the ETL’s column builders', () => {
     const batch = tickBatch(BRONZE_TICKS);
     const append = bronzeTickAppender(batch, source);
     for (const tick of ticks) append(tick);
-    expect(canonicalColumns(BRONZE_TICKS.schema, batch.finish())).toStrictEqual(
+    expect(canonicalColumns(batch.finish())).toStrictEqual(
       rowsToColumns(
         BRONZE_TICKS.schema,
         ticks.map((t) => bronzeTickRow(t, source)),
@@ -49,7 +48,7 @@ describe('the ETL’s column builders', () => {
     const batch = tickBatch(SILVER_TICKS);
     const append = silverTickAppender(batch, source);
     for (const tick of ticks) append(tick);
-    const columns = canonicalColumns(SILVER_TICKS.schema, batch.finish());
+    const columns = canonicalColumns(batch.finish());
     expect(columns).toStrictEqual(
       rowsToColumns(
         SILVER_TICKS.schema,

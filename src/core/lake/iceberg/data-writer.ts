@@ -174,7 +174,7 @@ function groupTypedByPartition(
     return { field, type: sourceType(schema, field), column: columns[index]! };
   });
   const transformedAt = (source: (typeof sources)[number], row: number): IcebergValue | null => {
-    const value = typedValueAt(source.type, source.column, row);
+    const value = typedValueAt(source.column, row);
     return value === null ? null : applyTransform(source.field.transform, source.type, value);
   };
   const raws = sources.map((source) => rawColumn(source.field, source.column, rowCount));

@@ -32,6 +32,7 @@ export {
   Int32ColumnBuilder,
   Int64ColumnBuilder,
   StringColumnBuilder,
+  grow as growTypedArray,
   typedLength,
   typedValueAt,
 } from './typed-columns.ts';

@@ -52,7 +52,7 @@ export function checkKind(type: PrimitiveType, column: TypedColumn, name: string
 }
 
 /** The canonical value of row `i` (null = NULL), for tests and the row-by-row fallbacks. */
-export function typedValueAt(type: PrimitiveType, column: TypedColumn, i: number): IcebergValue | null {
+export function typedValueAt(column: TypedColumn, i: number): IcebergValue | null {
   if (column.kind === 'dictionary') {
     const index = column.indexes[i]!;
     return index < 0 ? null : column.dictionary[index]!;
@@ -70,16 +70,31 @@ export function typedValueAt(type: PrimitiveType, column: TypedColumn, i: number
     case 'int64':
       return BigInt(column.values[i]!);
     default:
-      return isBigIntType(type) ? BigInt(column.values[i]!) : column.values[i]!;
+      return column.values[i]!;
   }
 }
 
 /** The rows at `indexes` of a column, in that order (a partition's slice of a batch). */
 export function gatherTyped(column: TypedColumn, indexes: Int32Array): TypedColumn {
   if (column.kind === 'dictionary') {
+    // The slice gets a dictionary of its own entries only (in first-use order): a file's dictionary page
+    // and index width then follow its own values, not the whole batch's.
+    const renumbered = new Int32Array(column.dictionary.length).fill(-1);
+    const dictionary: IcebergValue[] = [];
     const out = new Int32Array(indexes.length);
-    for (let i = 0; i < indexes.length; i++) out[i] = column.indexes[indexes[i]!]!;
-    return { kind: 'dictionary', dictionary: column.dictionary, indexes: out };
+    for (let i = 0; i < indexes.length; i++) {
+      const index = column.indexes[indexes[i]!]!;
+      if (index < 0) {
+        out[i] = -1;
+        continue;
+      }
+      if (renumbered[index]! < 0) {
+        renumbered[index] = dictionary.length;
+        dictionary.push(column.dictionary[index]!);
+      }
+      out[i] = renumbered[index]!;
+    }
+    return { kind: 'dictionary', dictionary, indexes: out };
   }
   if (column.kind === 'string') {
     const { bytes, offsets } = column;
@@ -295,9 +310,15 @@ function dictionaryOf(values: ArrayLike<IcebergValue | null>): TypedColumn {
 }
 
 /** Growable typed-array builders for the producers of typed columns (the ETL's appenders). */
-export class DoubleColumnBuilder {
+/** Numbers in a Float64Array: doubles, or safe integers for long and timestamp columns (micros). */
+class Float64ColumnBuilder {
+  private readonly kind: 'double' | 'int64';
   private values = new Float64Array(16_384);
   length = 0;
+
+  constructor(kind: 'double' | 'int64') {
+    this.kind = kind;
+  }
 
   push(value: number): void {
     if (this.length === this.values.length) this.values = grow(this.values);
@@ -305,22 +326,19 @@ export class DoubleColumnBuilder {
   }
 
   finish(): TypedColumn {
-    return { kind: 'double', values: this.values.slice(0, this.length) };
+    return { kind: this.kind, values: this.values.slice(0, this.length) };
   }
 }
 
-/** Safe integers for long and timestamp columns (micros). */
-export class Int64ColumnBuilder {
-  private values = new Float64Array(16_384);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) this.values = grow(this.values);
-    this.values[this.length++] = value;
+export class DoubleColumnBuilder extends Float64ColumnBuilder {
+  constructor() {
+    super('double');
   }
+}
 
-  finish(): TypedColumn {
-    return { kind: 'int64', values: this.values.slice(0, this.length) };
+export class Int64ColumnBuilder extends Float64ColumnBuilder {
+  constructor() {
+    super('int64');
   }
 }
 
@@ -437,7 +455,8 @@ export class DictionaryColumnBuilder {
 /** The dictionary's map key for -0, which a Map would otherwise file under 0. */
 const NEGATIVE_ZERO = Symbol('-0');
 
-function grow<T extends Float64Array | Int32Array>(array: T): T {
+/** A typed array twice as long with the same contents (builders grow by doubling). */
+export function grow<T extends Float64Array | Int32Array>(array: T): T {
   const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
   bigger.set(array);
   return bigger;
