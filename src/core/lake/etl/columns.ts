@@ -103,6 +103,36 @@ export class ColumnBatch {
   }
 }
 
+/**
+ * The trade itself — time, counter, prices, open interest, contracts — which bronze and silver both keep,
+ * under their own column names (in this order).
+ */
+function tradeAppender(
+  batch: ColumnBatch,
+  names: readonly [
+    ts: string,
+    tcnt: string,
+    c: string,
+    o: string,
+    h: string,
+    l: string,
+    oi: string,
+    ccnt: string,
+  ],
+): (tick: TickRow) => void {
+  const [ts, tcnt, price, open, high, low, oi, ccnt] = names.map((name) => batch.numbers(name));
+  return (tick) => {
+    ts!.push(tick.ts * 1000);
+    tcnt!.push(tick.tcnt);
+    price!.push(tick.c);
+    open!.push(tick.o);
+    high!.push(tick.h);
+    low!.push(tick.l);
+    oi!.push(tick.oi);
+    ccnt!.push(tick.ccnt);
+  };
+}
+
 /** Appends ticks to a bronze_ticks batch. */
 export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tick: TickRow) => void {
   const [srcFile, srcSha, side, ymcode, code, idate, itime, tdate, extras] = [
@@ -116,19 +146,8 @@ export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
     'tdate',
     'extras',
   ].map((name) => batch.strings(name));
-  const [srcRow, ingestTs, strike, ts, tcnt, price, open, high, low, oi, ccnt] = [
-    'src_row',
-    'ingest_ts',
-    'strike',
-    'ts',
-    'tcnt',
-    'c',
-    'o',
-    'h',
-    'l',
-    'oi',
-    'ccnt',
-  ].map((name) => batch.numbers(name));
+  const [srcRow, ingestTs, strike] = ['src_row', 'ingest_ts', 'strike'].map((name) => batch.numbers(name));
+  const trade = tradeAppender(batch, ['ts', 'tcnt', 'c', 'o', 'h', 'l', 'oi', 'ccnt']);
   const ingest = source.ingestMs * 1000;
   return (tick) => {
     srcFile!.push(source.key);
@@ -142,14 +161,7 @@ export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
     idate!.push(tick.idate);
     itime!.push(tick.itime);
     tdate!.push(tick.tdate);
-    ts!.push(tick.ts * 1000);
-    tcnt!.push(tick.tcnt);
-    price!.push(tick.c);
-    open!.push(tick.o);
-    high!.push(tick.h);
-    low!.push(tick.l);
-    oi!.push(tick.oi);
-    ccnt!.push(tick.ccnt);
+    trade(tick);
     extras!.push(tick.extras ? JSON.stringify(tick.extras) : null);
   };
 }
@@ -159,23 +171,15 @@ export function silverTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
   const [ymcode, side, code, srcFile] = ['ymcode', 'side', 'code', 'src_file'].map((name) =>
     batch.strings(name),
   );
-  const [strike, ts, tcnt, price, open, high, low, oi, ccnt, tradeDate, minuteTs, expiry, srcRow, ingestTs] =
-    [
-      'strike',
-      'ts',
-      'tcnt',
-      'price',
-      'open',
-      'high',
-      'low',
-      'oi',
-      'ccnt',
-      'trade_date',
-      'minute_ts',
-      'expiry',
-      'src_row',
-      'ingest_ts',
-    ].map((name) => batch.numbers(name));
+  const [strike, tradeDate, minuteTs, expiry, srcRow, ingestTs] = [
+    'strike',
+    'trade_date',
+    'minute_ts',
+    'expiry',
+    'src_row',
+    'ingest_ts',
+  ].map((name) => batch.numbers(name));
+  const trade = tradeAppender(batch, ['ts', 'tcnt', 'price', 'open', 'high', 'low', 'oi', 'ccnt']);
   const ingest = source.ingestMs * 1000;
   const contracts = new Map<string, { strike: number; expiry: number }>();
   let lastCode = '';
@@ -198,14 +202,7 @@ export function silverTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
     side!.push(tick.side);
     code!.push(tick.code);
     strike!.push(contract.strike);
-    ts!.push(tick.ts * 1000);
-    tcnt!.push(tick.tcnt);
-    price!.push(tick.c);
-    open!.push(tick.o);
-    high!.push(tick.h);
-    low!.push(tick.l);
-    oi!.push(tick.oi);
-    ccnt!.push(tick.ccnt);
+    trade(tick);
     tradeDate!.push(daysFromIsoDate(kstDateOf(tick.ts)));
     minuteTs!.push((tick.ts - (tick.ts % 60_000)) * 1000);
     expiry!.push(contract.expiry);

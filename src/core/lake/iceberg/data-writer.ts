@@ -86,36 +86,15 @@ export async function writeDataFiles(
   options: WriteDataOptions = {},
 ): Promise<DataFile[]> {
   if (rows.length === 0) return [];
-  return writeColumnarDataFiles(lake, metadata, rowsToColumns(currentSchema(metadata), rows), options);
-}
-
-/**
- * The same from columns already in canonical form (schema order, one array per field, equal lengths),
- * for writers that build columns directly and skip row objects (the ETL's bulk path). The caller
- * guarantees the values' types; lengths and required columns are checked.
- */
-export async function writeColumnarDataFiles(
-  lake: Lake,
-  metadata: TableMetadata,
-  columns: (IcebergValue | null)[][],
-  options: WriteDataOptions = {},
-): Promise<DataFile[]> {
   const schema = currentSchema(metadata);
-  const rowCount = columns[0]?.length ?? 0;
-  if (columns.length !== schema.fields.length || columns.some((column) => column.length !== rowCount)) {
-    throw new TypeError(`expected ${schema.fields.length} columns of ${rowCount} values in schema order`);
-  }
-  schema.fields.forEach((field, i) => {
-    if (field.required && columns[i]!.includes(null))
-      throw new TypeError(`required column ${field.name} has nulls`);
-  });
+  const columns = rowsToColumns(schema, rows); // checked: types, required columns
   const typed = schema.fields.map((field, i) => typedFromCanonical(field.type, columns[i]!));
   return writeTypedDataFiles(lake, metadata, typed, options);
 }
 
 /**
- * The same from typed columns (schema order; see typed-columns.ts): the ETL's path for the tick tables,
- * encoded by typed-parquet.ts, with the metrics taken from the encoder's single pass.
+ * The same from typed columns (schema order; see typed-columns.ts), which the ETL builds for the tick
+ * tables directly; encoded by typed-parquet.ts, with the metrics taken from the encoder's single pass.
  */
 export async function writeTypedDataFiles(
   lake: Lake,

@@ -19,13 +19,7 @@ export type { RetryPolicy, TableState } from './commit.ts';
 export { parseMetadata, serializeMetadata, currentSnapshot, snapshotAsOf } from './metadata.ts';
 export type { Snapshot, SnapshotSummary, TableMetadata } from './metadata.ts';
 export type { DataFile } from './data-file.ts';
-export {
-  sourceHashOf,
-  sourceHashOfPath,
-  writeColumnarDataFiles,
-  writeDataFiles,
-  writeTypedDataFiles,
-} from './data-writer.ts';
+export { sourceHashOf, sourceHashOfPath, writeDataFiles, writeTypedDataFiles } from './data-writer.ts';
 export {
   DictionaryColumnBuilder,
   DoubleColumnBuilder,
