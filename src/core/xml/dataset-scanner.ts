@@ -24,6 +24,23 @@ export interface ScannedRow {
    * offset and line, valid until the next `push`. Computed only for rows that get quarantined.
    */
   start: number;
+  /**
+   * Set when the row was read by the fast path (one regular expression for the whole row): group `i + 1`
+   * is the text of field `order[i]`, so a caller can take the texts without `fields` being built.
+   */
+  match?: RegExpExecArray;
+  /** True when every field's text matched its pattern in the scanner's `fieldPatterns` (fast path only). */
+  patterned?: boolean;
+}
+
+export interface ScannerOptions {
+  /**
+   * Field name → regular-expression source (no anchors, no capturing groups, never matching '<' or '&')
+   * that the fast path requires of that field's whole text. A row whose fields all have a pattern and match
+   * it is marked `patterned`, so its reader can skip checking the texts again; any other row takes the
+   * general path and is read exactly as without patterns. Fields without one match any plain text.
+   */
+  fieldPatterns?: Readonly<Record<string, string>>;
 }
 
 export type ScanProblemReason = 'malformed_xml' | 'truncated' | 'entity_not_allowed' | 'doctype_not_allowed';
@@ -65,6 +82,8 @@ export class DataSetScanner {
   // ...and the same fields in the same order: the previous row's names are tried first (no slicing).
   private lastOrder: string[] = [];
   private rowPattern?: RegExp;
+  private rowPatterned = false;
+  private readonly fieldPatterns: Readonly<Record<string, string>>;
 
   /** Whether any text so far held U+FFFD (an undecodable byte): until then rows need not be searched for it. */
   mayHaveReplacement = false;
@@ -84,6 +103,10 @@ export class DataSetScanner {
   /** Whether the root element was closed (false at end = truncated file). */
   get complete(): boolean {
     return this.rootClosed;
+  }
+
+  constructor(options: ScannerOptions = {}) {
+    this.fieldPatterns = options.fieldPatterns ?? {};
   }
 
   push(text: string): ScanEvent[] {
@@ -266,11 +289,10 @@ export class DataSetScanner {
       this.rowPattern.lastIndex = start;
       const match = this.rowPattern.exec(b);
       if (match) {
-        const fields: Record<string, string> = {};
-        const order = this.lastOrder;
-        for (let i = 0; i < order.length; i++) fields[order[i]!] = match[i + 1]!;
         this.pos = this.rowPattern.lastIndex;
-        this.emitRow(this.rowIndex++, this.lastTag, fields, order, start, this.pos);
+        this.events.push(
+          new MatchedRow(this.rowIndex++, this.lastTag, this.lastOrder, match, this.rowPatterned, start),
+        );
         return true;
       }
     }
@@ -337,7 +359,10 @@ export class DataSetScanner {
     if (parsed.ok) {
       if (parsed.order !== this.lastOrder || this.rowPattern === undefined) {
         this.lastOrder = parsed.order;
-        this.rowPattern = rowPatternFor(tag, parsed.order);
+        this.rowPattern = rowPatternFor(tag, parsed.order, this.fieldPatterns);
+        this.rowPatterned =
+          this.rowPattern !== undefined &&
+          parsed.order.every((name) => Object.hasOwn(this.fieldPatterns, name));
       }
       this.pos = end;
       this.emitRow(index, tag, parsed.fields, parsed.order, start, end);
@@ -602,14 +627,63 @@ function parseFields(b: string, from: number, to: number, rowTag: string, predic
 
 /**
  * A sticky regular expression for one complete row with exactly these fields in this order, plain text
- * values only (no '<' or '&': entities and CDATA go through parseFields). Names are XML names, so they
- * need no escaping beyond '.' and '-'.
+ * values only (no '<' or '&': entities and CDATA go through parseFields), each field's text matching its
+ * pattern where one is given. Names are XML names, so they need no escaping beyond '.' and '-'.
  */
-function rowPatternFor(tag: string, order: string[]): RegExp | undefined {
+function rowPatternFor(
+  tag: string,
+  order: string[],
+  fieldPatterns: Readonly<Record<string, string>>,
+): RegExp | undefined {
   if (order.length === 0 || new Set(order).size !== order.length) return undefined;
   const escape = (name: string) => name.replace(/[.-]/g, (c) => `\\${c}`);
-  const fields = order.map((name) => `\\s*<${escape(name)}>([^<&]*)</${escape(name)}>`).join('');
+  const text = (name: string) => (Object.hasOwn(fieldPatterns, name) ? fieldPatterns[name] : '[^<&]*');
+  const fields = order.map((name) => `\\s*<${escape(name)}>(${text(name)})</${escape(name)}>`).join('');
   return new RegExp(`<${escape(tag)}>${fields}\\s*</${escape(tag)}>`, 'y');
+}
+
+/**
+ * A row read by the fast path. Its texts stay in the match (group i + 1 is field i); `fields` is built only
+ * if asked for, and `raw` is the match itself (the regular expression spans the whole row).
+ */
+class MatchedRow implements ScannedRow {
+  readonly type = 'row' as const;
+  readonly index: number;
+  readonly tag: string;
+  readonly order: string[];
+  readonly match: RegExpExecArray;
+  readonly patterned: boolean;
+  readonly start: number;
+  private fieldsBuilt?: Record<string, string>;
+
+  constructor(
+    index: number,
+    tag: string,
+    order: string[],
+    match: RegExpExecArray,
+    patterned: boolean,
+    start: number,
+  ) {
+    this.index = index;
+    this.tag = tag;
+    this.order = order;
+    this.match = match;
+    this.patterned = patterned;
+    this.start = start;
+  }
+
+  get raw(): string {
+    return this.match[0];
+  }
+
+  get fields(): Record<string, string> {
+    if (this.fieldsBuilt === undefined) {
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < this.order.length; i++) fields[this.order[i]!] = this.match[i + 1]!;
+      this.fieldsBuilt = fields;
+    }
+    return this.fieldsBuilt;
+  }
 }
 
 /** Whether `</name>` starts at `at` (compared in place: no string is built). */

@@ -9,24 +9,30 @@ import type { KrxCode, OptionSide } from '../market/krx-code.ts';
 import { expiryDate } from '../market/krx-calendar.ts';
 import { isOnTickGrid } from '../market/krx-contract.ts';
 import { KST_OFFSET_MS } from '../market/kst.ts';
+import type { ScannedRow } from './dataset-scanner.ts';
 import { CODE_FIELDS, TICK_FIELDS } from './krx-rows.ts';
-import type { CodeRow, QuarantineReason, TickRow } from './krx-rows.ts';
+import type { CodeRow, QuarantineReason, TickField, TickRow } from './krx-rows.ts';
 
 /** No KOSPI200 option premium comes near this (the index itself is in the hundreds). */
 export const MAX_PLAUSIBLE_PREMIUM = 1000;
 
 const MAX_INT32 = 2 ** 31 - 1;
 
-// zod checks the text of every field (cheap regexes, no transforms: this runs for millions of rows);
-// numbers are converted and range-checked afterwards, with the field named in the detail.
-const DECIMAL = /^\s*-?\d+(\.\d+)?\s*$/;
-const INTEGER = /^\s*-?\d+\s*$/;
-const KRX_CODE = /^\s*[A-C]\d{2}[0-9A-Z][1-9A-C]\d{3}\s*$/;
-const ISO_TIME = /^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)\s*$/;
-const DIGITS = new Map([6, 8].map((count) => [count, new RegExp(`^\\s*\\d{${count}}\\s*$`)]));
+// Each field's text (trimmed) as a regular-expression source: no anchors, no capturing groups, nothing
+// that matches '<' or '&'. zod checks a text against it with surrounding whitespace allowed; the scanner's
+// fast path takes it as is (TICK_TEXT_PATTERNS), so a row the scanner marks `patterned` passes these rules
+// by construction and is not checked twice. Numbers are converted and range-checked afterwards, with the
+// field named in the detail.
+const DECIMAL = String.raw`-?\d+(?:\.\d+)?`;
+const INTEGER = String.raw`-?\d+`;
+const KRX_CODE = String.raw`[A-C]\d{2}[0-9A-Z][1-9A-C]\d{3}`;
+const ISO_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)`;
+const digits = (count: number) => [`\\d{${count}}`, `must be ${count} digits`] as const;
 const DECIMAL_RULE = [DECIMAL, 'is not a decimal number'] as const;
 const INTEGER_RULE = [INTEGER, 'is not an integer'] as const;
-const digits = (count: number) => [DIGITS.get(count)!, `must be ${count} digits`] as const;
+
+/** The whole text of a field: the pattern, with whitespace allowed around it. */
+const anchored = (source: string) => new RegExp(`^\\s*${source}\\s*$`);
 
 /** Each tick field's text pattern and the message when it does not match. */
 const TICK_RULES = {
@@ -43,15 +49,20 @@ const TICK_RULES = {
   l: DECIMAL_RULE,
   oi: INTEGER_RULE,
   ccnt: INTEGER_RULE,
-} as const satisfies Record<string, readonly [RegExp, string]>;
+} as const satisfies Record<TickField, readonly [string, string]>;
+
+/** What the scanner's fast path requires of each tick field's text (`DataSetScanner` `fieldPatterns`). */
+export const TICK_TEXT_PATTERNS: Readonly<Record<TickField, string>> = Object.fromEntries(
+  Object.entries(TICK_RULES).map(([name, [source]]) => [name, source]),
+) as Record<TickField, string>;
 
 const tickSchema = z.object(
   Object.fromEntries(
-    Object.entries(TICK_RULES).map(([name, [pattern, message]]) => [
+    Object.entries(TICK_RULES).map(([name, [source, message]]) => [
       name,
-      z.string().regex(pattern, message),
+      z.string().regex(anchored(source), message),
     ]),
-  ) as Record<keyof typeof TICK_RULES, z.ZodString>,
+  ) as Record<TickField, z.ZodString>,
 );
 
 /**
@@ -59,7 +70,7 @@ const tickSchema = z.object(
  * exactly these patterns). Rows are tested here first and go through zod only when one fails, for its
  * message; zod's parse copies every row, which on a million-row file was a tenth of the ingest.
  */
-const TICK_PATTERNS = Object.entries(TICK_RULES).map(([name, [pattern]]) => [name, pattern] as const);
+const TICK_PATTERNS = Object.entries(TICK_RULES).map(([name, [source]]) => [name, anchored(source)] as const);
 
 function matchesTickSchema(fields: Record<string, string>): boolean {
   for (const [name, pattern] of TICK_PATTERNS) {
@@ -70,9 +81,9 @@ function matchesTickSchema(fields: Record<string, string>): boolean {
 }
 
 const codeSchema = z.object({
-  ymcode: z.string().regex(DIGITS.get(6)!, 'must be 6 digits'),
-  code: z.string().regex(KRX_CODE, 'is not a KRX derivative code'),
-  lastday: z.string().regex(/^\s*\d{1,8}\s*$/, 'must be digits'),
+  ymcode: z.string().regex(anchored(digits(6)[0]), 'must be 6 digits'),
+  code: z.string().regex(anchored(KRX_CODE), 'is not a KRX derivative code'),
+  lastday: z.string().regex(anchored(String.raw`\d{1,8}`), 'must be digits'),
 });
 
 const PRICE_FIELDS = ['c', 'o', 'h', 'l'] as const;
@@ -80,42 +91,72 @@ const PRICE_FIELDS = ['c', 'o', 'h', 'l'] as const;
 export type Verdict<T> =
   { ok: true; row: T; warnings: string[] } | { ok: false; reason: QuarantineReason; detail: string };
 
-interface RowInput {
-  srcFile: string;
-  srcRow: number;
-  fields: Record<string, string>;
-  order: string[];
-}
+/** A scanned row as validation reads it. */
+type RowInput = Pick<ScannedRow, 'index' | 'fields' | 'order' | 'match' | 'patterned'>;
 
-export function validateTickRow(input: RowInput, fileSide: OptionSide | undefined): Verdict<TickRow> {
-  const shape = checkShape(input, TICK_FIELDS);
-  if (!shape.ok) return shape;
-  let text = input.fields as z.infer<typeof tickSchema>;
-  if (!matchesTickSchema(input.fields)) {
-    const parsed = tickSchema.safeParse(input.fields);
-    if (!parsed.success) return invalid(parsed.error);
-    text = parsed.data;
-  }
+/** Group of each tick field in a fast-path match (field i is group i + 1). */
+const GROUP = Object.fromEntries(TICK_FIELDS.map((name, i) => [name, i + 1])) as Record<TickField, number>;
+
+export function validateTickRow(
+  srcFile: string,
+  input: RowInput,
+  fileSide: OptionSide | undefined,
+): Verdict<TickRow> {
   // The typed row is built once and checked in place (this runs for every tick).
-  const row: TickRow = {
-    srcFile: input.srcFile,
-    srcRow: input.srcRow,
-    side: 'CALL',
-    ymcode: text.ymcode.trim(),
-    code: text.code.trim(),
-    strike: Number(text.strike),
-    idate: text.idate.trim(),
-    itime: text.itime.trim(),
-    tdate: text.tdate.trim(),
-    ts: 0,
-    tcnt: Number(text.tcnt),
-    c: Number(text.c),
-    o: Number(text.o),
-    h: Number(text.h),
-    l: Number(text.l),
-    oi: Number(text.oi),
-    ccnt: Number(text.ccnt),
-  };
+  let row: TickRow;
+  let shape: ValidShape = EXACT_SHAPE;
+  const m = input.match;
+  if (input.patterned && m !== undefined && isTickOrder(input.order)) {
+    // Every text matched its field's pattern in the scanner (TICK_TEXT_PATTERNS, no whitespace around).
+    row = {
+      srcFile,
+      srcRow: input.index,
+      side: 'CALL',
+      ymcode: m[GROUP.ymcode]!,
+      code: m[GROUP.code]!,
+      strike: Number(m[GROUP.strike]),
+      idate: m[GROUP.idate]!,
+      itime: m[GROUP.itime]!,
+      tdate: m[GROUP.tdate]!,
+      ts: 0,
+      tcnt: Number(m[GROUP.tcnt]),
+      c: Number(m[GROUP.c]),
+      o: Number(m[GROUP.o]),
+      h: Number(m[GROUP.h]),
+      l: Number(m[GROUP.l]),
+      oi: Number(m[GROUP.oi]),
+      ccnt: Number(m[GROUP.ccnt]),
+    };
+  } else {
+    const checked = checkShape(input, TICK_FIELDS);
+    if (!checked.ok) return checked;
+    shape = checked;
+    let text = input.fields as z.infer<typeof tickSchema>;
+    if (!matchesTickSchema(input.fields)) {
+      const parsed = tickSchema.safeParse(input.fields);
+      if (!parsed.success) return invalid(parsed.error);
+      text = parsed.data;
+    }
+    row = {
+      srcFile,
+      srcRow: input.index,
+      side: 'CALL',
+      ymcode: text.ymcode.trim(),
+      code: text.code.trim(),
+      strike: Number(text.strike),
+      idate: text.idate.trim(),
+      itime: text.itime.trim(),
+      tdate: text.tdate.trim(),
+      ts: 0,
+      tcnt: Number(text.tcnt),
+      c: Number(text.c),
+      o: Number(text.o),
+      h: Number(text.h),
+      l: Number(text.l),
+      oi: Number(text.oi),
+      ccnt: Number(text.ccnt),
+    };
+  }
   const f = row;
   if (f.tcnt < 0 || f.tcnt > 898)
     return {
@@ -127,14 +168,18 @@ export function validateTickRow(input: RowInput, fileSide: OptionSide | undefine
   // The lake stores oi as a long and ccnt as an int: a value past those is refused here, with its row,
   // rather than failing the whole file when it is written.
   if (f.oi > Number.MAX_SAFE_INTEGER)
-    return { ok: false, reason: 'invalid_value', detail: `oi ${text.oi.trim()} is beyond any open interest` };
+    return {
+      ok: false,
+      reason: 'invalid_value',
+      detail: `oi ${input.fields.oi!.trim()} is beyond any open interest`,
+    };
   if (f.ccnt < 1)
     return { ok: false, reason: 'invalid_value', detail: `ccnt ${f.ccnt} is not at least one contract` };
   if (f.ccnt > MAX_INT32)
     return {
       ok: false,
       reason: 'invalid_value',
-      detail: `ccnt ${text.ccnt.trim()} is beyond any trade size`,
+      detail: `ccnt ${input.fields.ccnt!.trim()} is beyond any trade size`,
     };
 
   const code = decodeCached(f.code, f.ymcode);
@@ -232,7 +277,7 @@ export function validateTickRow(input: RowInput, fileSide: OptionSide | undefine
   return { ok: true, row, warnings: shape.warnings };
 }
 
-export function validateCodeRow(input: RowInput): Verdict<CodeRow> {
+export function validateCodeRow(srcFile: string, input: RowInput): Verdict<CodeRow> {
   const shape = checkShape(input, CODE_FIELDS);
   if (!shape.ok) return shape;
   const parsed = codeSchema.safeParse(input.fields);
@@ -252,8 +297,8 @@ export function validateCodeRow(input: RowInput): Verdict<CodeRow> {
     };
   }
   const row: CodeRow = {
-    srcFile: input.srcFile,
-    srcRow: input.srcRow,
+    srcFile,
+    srcRow: input.index,
     ymcode: f.ymcode,
     code: f.code,
     lastday: f.lastday,
@@ -295,6 +340,17 @@ function decodeNearYear(code: string, ymcode: string): KrxCode | string {
 }
 
 const NO_WARNINGS: string[] = [];
+const EXACT_SHAPE: ValidShape = { ok: true, warnings: NO_WARNINGS };
+
+/** The last field order found to be exactly KRX's tick fields (the scanner shares one array across rows). */
+let tickOrder: string[] | undefined;
+
+function isTickOrder(order: string[]): boolean {
+  if (order === tickOrder) return true;
+  if (!isExactly(order, TICK_FIELDS)) return false;
+  tickOrder = order;
+  return true;
+}
 
 function isExactly(order: string[], expected: readonly string[]): boolean {
   if (order.length !== expected.length) return false;
@@ -302,13 +358,12 @@ function isExactly(order: string[], expected: readonly string[]): boolean {
   return true;
 }
 
-type Shape =
-  | { ok: true; extras?: Record<string, string>; warnings: string[] }
-  | { ok: false; reason: QuarantineReason; detail: string };
+type ValidShape = { ok: true; extras?: Record<string, string>; warnings: string[] };
+type Shape = ValidShape | { ok: false; reason: QuarantineReason; detail: string };
 
 /** Missing and repeated fields are refused; unknown fields are kept as extras; a different order is only noted. */
 function checkShape(input: RowInput, expected: readonly string[]): Shape {
-  if (isExactly(input.order, expected)) return { ok: true, warnings: NO_WARNINGS };
+  if (isExactly(input.order, expected)) return EXACT_SHAPE;
   if (input.order.length !== new Set(input.order).size) {
     const seen = new Set<string>();
     const repeated = input.order.filter((name) => (seen.has(name) ? true : (seen.add(name), false)));
@@ -375,22 +430,38 @@ function isTradingDayOrUnknown(date: string): boolean {
 
 let lastDay = { date: '', trading: false };
 
-/** The last KST date read from a tdate, shared by the rows of that day (one string, not one per row). */
-let lastKstDate = '';
+/**
+ * The last KST day read from a tdate in KRX's shape: its text (shared by the rows of that day: one string,
+ * not one per row) and the UTC time of its midnight, NaN for an impossible date. Rows come day by day, so
+ * a row's date is parsed and checked only when it changes.
+ */
+let krxDay = { text: '', midnightUtcMs: Number.NaN };
+
+/** One result object for KRX's shape, filled anew by each call (the caller reads it at once). */
+const krxShapeParts: TdateParts = { utcMs: 0, kstDate: '' };
 
 function parseTdate(text: string): TdateParts | undefined {
   // KRX's exact shape, 'YYYY-MM-DDThh:mm:ss+09:00', is read by position; anything else by the regex.
   if (text.length === 25 && text.endsWith('+09:00') && text.charCodeAt(10) === 84 /* T */) {
-    const year = num(text, 0, 4);
-    const month = num(text, 5, 2);
-    const day = num(text, 8, 2);
+    if (krxDay.text.length !== 10 || !text.startsWith(krxDay.text)) {
+      const year = num(text, 0, 4);
+      const month = num(text, 5, 2);
+      const day = num(text, 8, 2);
+      krxDay = {
+        text: text.slice(0, 10),
+        midnightUtcMs: isRealTime(year, month, day, 0, 0, 0)
+          ? Date.UTC(year, month - 1, day) - KST_OFFSET_MS
+          : Number.NaN,
+      };
+    }
     const hour = num(text, 11, 2);
     const minute = num(text, 14, 2);
     const second = num(text, 17, 2);
-    if (!isRealTime(year, month, day, hour, minute, second)) return undefined;
-    const utcMs = Date.UTC(year, month - 1, day, hour, minute, second) - KST_OFFSET_MS;
-    if (!text.startsWith(lastKstDate) || lastKstDate.length !== 10) lastKstDate = text.slice(0, 10);
-    return { utcMs, kstDate: lastKstDate };
+    // NaN (a non-digit) fails these comparisons too.
+    if (Number.isNaN(krxDay.midnightUtcMs) || !(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
+    krxShapeParts.utcMs = krxDay.midnightUtcMs + ((hour * 60 + minute) * 60 + second) * 1000;
+    krxShapeParts.kstDate = krxDay.text;
+    return krxShapeParts;
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return undefined;

@@ -18,7 +18,7 @@ import type {
   ReadSummary,
   TickRow,
 } from './krx-rows.ts';
-import { validateCodeRow, validateTickRow } from './krx-row-validation.ts';
+import { TICK_TEXT_PATTERNS, validateCodeRow, validateTickRow } from './krx-row-validation.ts';
 import { decodeText } from './text-decoding.ts';
 import { TickSequence } from './tick-sequence.ts';
 
@@ -74,7 +74,8 @@ export async function readKrxXmlAll(
 
 /** The per-file state between scanner events and batches. Exported for the reference reader. */
 export class KrxRowReader {
-  readonly scanner = new DataSetScanner();
+  // Tick texts that match KRX's patterns exactly are read by the scanner's fast path and not checked again.
+  readonly scanner = new DataSetScanner({ fieldPatterns: TICK_TEXT_PATTERNS });
   bytesRead = 0;
   private kind: FileKind;
   private readonly fileSide?: OptionSide;
@@ -169,9 +170,8 @@ export class KrxRowReader {
         );
       }
     }
-    const input = { srcFile: this.srcFile, srcRow: event.index, fields: event.fields, order: event.order };
     if (this.kind === 'tick') {
-      const verdict = validateTickRow(input, this.fileSide);
+      const verdict = validateTickRow(this.srcFile, event, this.fileSide);
       if (!verdict.ok) return this.refuse(batch, event, verdict.reason, verdict.detail);
       const sequence = this.sequence.check(verdict.row);
       if (!sequence.ok) return this.refuse(batch, event, sequence.reason, sequence.detail);
@@ -179,7 +179,7 @@ export class KrxRowReader {
       this.note(verdict.warnings);
       this.addTick(batch, verdict.row);
     } else {
-      const verdict = validateCodeRow(input);
+      const verdict = validateCodeRow(this.srcFile, event);
       if (!verdict.ok) return this.refuse(batch, event, verdict.reason, verdict.detail);
       if (this.codesSeen.has(verdict.row.code)) {
         return this.refuse(batch, event, 'duplicate_code', `${verdict.row.code} is listed more than once`);
