@@ -75,6 +75,45 @@ describe('typed Parquet encoder', () => {
     });
   });
 
+  it('hands columns over on finish and starts afresh: later pushes change neither the column nor its dictionary', () => {
+    const values = (column: TypedColumn) => Array.from({ length: 3 }, (_, i) => typedValueAt(column, i));
+    const builders = [
+      new DictionaryColumnBuilder(),
+      new DoubleColumnBuilder(),
+      new Int32ColumnBuilder(),
+      new Int64ColumnBuilder(),
+      new StringColumnBuilder(),
+    ];
+    const first = [
+      ['a', 'b', 'a'],
+      [1.5, 2.5, 3.5],
+      [1, 2, 3],
+      [10, 20, 30],
+      ['x', 'é', 'z'],
+    ] as const;
+    const second = [
+      ['c', 'c', 'd'],
+      [7.5, 8.5, 9.5],
+      [7, 8, 9],
+      [70, 80, 90],
+      ['p', '', 'r'],
+    ] as const;
+    const fill = (rows: readonly (readonly (string | number)[])[]) =>
+      builders.map((builder, b) => {
+        for (const value of rows[b]!) (builder as { push(v: string | number): void }).push(value);
+        return builder.finish();
+      });
+    const before = fill(first);
+    const after = fill(second);
+    builders.forEach((_, b) => {
+      const expected = (rows: readonly (string | number)[]) => rows.map((v) => (b === 3 ? BigInt(v) : v)); // longs read back as bigints
+      expect(values(before[b]!), `builder ${b}, first column`).toEqual(expected(first[b]!));
+      expect(values(after[b]!), `builder ${b}, second column`).toEqual(expected(second[b]!));
+    });
+    expect(before[0]).toMatchObject({ dictionary: ['a', 'b'] });
+    expect(after[0]).toMatchObject({ dictionary: ['c', 'd'] });
+  });
+
   it('slices columns of every kind by row indexes, values and metrics following the rows', async () => {
     const columns = sample(5_000);
     const indexes = Int32Array.from({ length: 2_000 }, (_, i) => (i * 7919) % 5_000);

@@ -97,7 +97,7 @@ export class ColumnBatch {
     return this.builders[i]!;
   }
 
-  /** The columns built so far (copies: the batch is not reused after). */
+  /** The columns built so far, handed over (views of the builders' buffers); the batch starts empty again. */
   finish(): TypedColumn[] {
     return this.builders.map((builder) => builder.finish());
   }

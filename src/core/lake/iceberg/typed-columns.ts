@@ -309,7 +309,11 @@ function dictionaryOf(values: ArrayLike<IcebergValue | null>): TypedColumn {
   return builder.finish();
 }
 
-/** Growable typed-array builders for the producers of typed columns (the ETL's appenders). */
+/**
+ * Growable typed-array builders for the producers of typed columns (the ETL's appenders). `finish` hands
+ * the arrays over as views of the builder's own buffers (no copy: on a million-row batch the copies were a
+ * tenth of the ingest, mostly in the garbage collections their memory set off) and starts the builder afresh.
+ */
 /** Numbers in a Float64Array: doubles, or safe integers for long and timestamp columns (micros). */
 class Float64ColumnBuilder {
   private readonly kind: 'double' | 'int64';
@@ -326,7 +330,10 @@ class Float64ColumnBuilder {
   }
 
   finish(): TypedColumn {
-    return { kind: this.kind, values: this.values.slice(0, this.length) };
+    const values = this.values.subarray(0, this.length);
+    this.values = new Float64Array(0);
+    this.length = 0;
+    return { kind: this.kind, values };
   }
 }
 
@@ -354,7 +361,10 @@ export class Int32ColumnBuilder {
   }
 
   finish(): TypedColumn {
-    return { kind: 'int32', values: this.values.slice(0, this.length) };
+    const values = this.values.subarray(0, this.length);
+    this.values = new Int32Array(0);
+    this.length = 0;
+    return { kind: 'int32', values };
   }
 }
 
@@ -393,11 +403,16 @@ export class StringColumnBuilder {
   }
 
   finish(): TypedColumn {
-    return {
+    const column: TypedColumn = {
       kind: 'string',
-      bytes: this.bytes.slice(0, this.size),
-      offsets: this.offsets.slice(0, this.length + 1),
+      bytes: this.bytes.subarray(0, this.size),
+      offsets: this.offsets.subarray(0, this.length + 1),
     };
+    this.bytes = new Uint8Array(0);
+    this.offsets = new Int32Array(1);
+    this.size = 0;
+    this.length = 0;
+    return column;
   }
 
   private growBytes(needed: number): void {
@@ -413,8 +428,8 @@ export class StringColumnBuilder {
  * cheaper to compare than to hash.
  */
 export class DictionaryColumnBuilder {
-  private readonly dictionary: IcebergValue[] = [];
-  private readonly positions = new Map<IcebergValue | typeof NEGATIVE_ZERO, number>();
+  private dictionary: IcebergValue[] = [];
+  private positions = new Map<IcebergValue | typeof NEGATIVE_ZERO, number>();
   private indexes = new Int32Array(16_384);
   private lastValue: IcebergValue | null | undefined = undefined;
   private lastIndex = -1;
@@ -444,20 +459,27 @@ export class DictionaryColumnBuilder {
   }
 
   finish(): TypedColumn {
-    return {
+    const column: TypedColumn = {
       kind: 'dictionary',
-      dictionary: [...this.dictionary],
-      indexes: this.indexes.slice(0, this.length),
+      dictionary: this.dictionary,
+      indexes: this.indexes.subarray(0, this.length),
     };
+    this.dictionary = [];
+    this.positions = new Map();
+    this.indexes = new Int32Array(0);
+    this.lastValue = undefined;
+    this.lastIndex = -1;
+    this.length = 0;
+    return column;
   }
 }
 
 /** The dictionary's map key for -0, which a Map would otherwise file under 0. */
 const NEGATIVE_ZERO = Symbol('-0');
 
-/** A typed array twice as long with the same contents (builders grow by doubling). */
+/** A typed array twice as long (16,384 at least) with the same contents (builders grow by doubling). */
 export function grow<T extends Float64Array | Int32Array>(array: T): T {
-  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+  const bigger = new (array.constructor as new (length: number) => T)(Math.max(16_384, array.length * 2));
   bigger.set(array);
   return bigger;
 }
