@@ -123,9 +123,8 @@ describe('tuning steps', () => {
   it('fails trials instead of hanging when its workers keep dying', async () => {
     // A home that is a file: every worker throws while opening the platform.
     const pool = new TrialPool(files[0]!, 1, { maxRestarts: 2 });
-    const started = Date.now();
+    // A hang would end in the test's timeout instead of these rejections.
     await expect(pool.run({ studyId: 's', number: 0, runner: 'lambda' })).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(30_000);
     await expect(pool.run({ studyId: 's', number: 1, runner: 'lambda' })).rejects.toThrow(
       /no workers left|exited|ENOTDIR|not a directory/,
     );

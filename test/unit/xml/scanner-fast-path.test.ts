@@ -9,6 +9,7 @@ import { DataSetScanner } from '../../../src/core/xml/dataset-scanner.ts';
 import type { ScanEvent, ScannedRow } from '../../../src/core/xml/dataset-scanner.ts';
 import { TICK_TEXT_PATTERNS } from '../../../src/core/xml/krx-row-validation.ts';
 import { readKrxXmlAll } from '../../../src/core/xml/krx-xml-reader.ts';
+import { readKrxXmlReference } from '../../../src/core/xml/reference-rows.ts';
 import { TICK_FIELDS } from '../../../src/core/xml/krx-rows.ts';
 import { TICK_FILE, chunksOf, documentXml, realCallRows, utf8, withField } from './fixtures.ts';
 
@@ -99,5 +100,61 @@ describe('scanner fast path with field patterns', () => {
     expect(result.ticks.map((tick) => tick.srcRow)).toEqual([0, 1, 2, 3, 5, 6, 7]);
     expect(result.ticks[2]!.c).toBe(Number(base[2]!.c));
     expect(result.ticks[4]!.h).toBe(Number(base[5]!.h));
+  });
+});
+
+describe('fast path against the fast-xml-parser reference, on rows with random changes', () => {
+  /** Ways a field's text can differ from KRX's: some still valid, most not. */
+  const changes: Array<(text: string) => string> = [
+    (t) => ` ${t}`,
+    (t) => `${t}\n   `,
+    () => '',
+    (t) => `+${t}`,
+    (t) => `-${t}`,
+    (t) => `${t}.`,
+    (t) => `${t}.5`,
+    (t) => `.${t}`,
+    (t) => `${t}0`,
+    (t) => `0${t}`,
+    (t) => t.slice(1),
+    (t) => `${t}x`,
+    (t) => t.replace(/\d/, '١'), // an Arabic-Indic digit: not \d without the u flag
+    (t) => t.replace(/\d/, '１'), // a full-width digit
+    (t) => (t === '' ? t : `&#${t.charCodeAt(0)};${t.slice(1)}`),
+    (t) => `${t}&amp;`,
+    () => '1e3',
+    () => '0x10',
+    () => 'Infinity',
+    (t) => t.replace('+09:00', 'Z'),
+    (t) => t.replace('+09:00', '.250+09:00'),
+    (t) => t.replace('T', 't'),
+  ];
+
+  it('accepts and quarantines the same rows, with the same ticks and reasons', async () => {
+    let seed = 20251201;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const rows = realCallRows(400);
+    const changed = rows.map((fields, i) => {
+      if (i % 3 === 0) return fields; // a third untouched, so the fast path keeps being taken
+      const copy = { ...fields };
+      for (let k = random() < 0.5 ? 1 : 2; k > 0; k--) {
+        const name = TICK_FIELDS[Math.floor(random() * TICK_FIELDS.length)]!;
+        copy[name] = changes[Math.floor(random() * changes.length)]!(copy[name]!);
+      }
+      return copy;
+    });
+    const xml = documentXml(changed);
+    const scanned = scan(xml, new DataSetScanner({ fieldPatterns: TICK_TEXT_PATTERNS }));
+    const fast = await readKrxXmlAll(chunksOf(utf8(xml), 4093), { srcFile: TICK_FILE });
+    const reference = readKrxXmlReference(xml, TICK_FILE);
+    expect(fast.ticks).toEqual(reference.ticks);
+    expect(fast.quarantined.map((q) => [q.srcRow, q.reason, q.detail])).toEqual(
+      reference.quarantined.map((q) => [q.srcRow, q.reason, q.detail]),
+    );
+    // Both paths were exercised, and both outcomes.
+    expect(scanned.filter((row) => row.patterned).length).toBeGreaterThan(100);
+    expect(scanned.filter((row) => !row.patterned).length).toBeGreaterThan(100);
+    expect(fast.ticks.length).toBeGreaterThan(150);
+    expect(fast.quarantined.length).toBeGreaterThan(100);
   });
 });
