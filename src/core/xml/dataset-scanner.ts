@@ -638,8 +638,11 @@ function rowPatternFor(
   if (order.length === 0 || new Set(order).size !== order.length) return undefined;
   const escape = (name: string) => name.replace(/[.-]/g, (c) => `\\${c}`);
   const text = (name: string) => (Object.hasOwn(fieldPatterns, name) ? fieldPatterns[name] : '[^<&]*');
-  const fields = order.map((name) => `\\s*<${escape(name)}>(${text(name)})</${escape(name)}>`).join('');
-  return new RegExp(`<${escape(tag)}>${fields}\\s*</${escape(tag)}>`, 'y');
+  // XML whitespace only (what skipWhitespace takes): \s would also pass U+00A0, U+3000 and others, which the
+  // general path refuses, so a row's fate would depend on which path read it.
+  const space = '[ \\t\\r\\n]*';
+  const fields = order.map((name) => `${space}<${escape(name)}>(${text(name)})</${escape(name)}>`).join('');
+  return new RegExp(`<${escape(tag)}>${fields}${space}</${escape(tag)}>`, 'y');
 }
 
 /**

@@ -11,7 +11,8 @@ import { TICK_TEXT_PATTERNS } from '../../../src/core/xml/krx-row-validation.ts'
 import { readKrxXmlAll } from '../../../src/core/xml/krx-xml-reader.ts';
 import { readKrxXmlReference } from '../../../src/core/xml/reference-rows.ts';
 import { TICK_FIELDS } from '../../../src/core/xml/krx-rows.ts';
-import { TICK_FILE, chunksOf, documentXml, realCallRows, utf8, withField } from './fixtures.ts';
+import type { Fields } from './fixtures.ts';
+import { TICK_FILE, chunksOf, documentXml, realCallRows, rowXml, utf8, withField } from './fixtures.ts';
 
 const base = realCallRows(8);
 
@@ -156,5 +157,35 @@ describe('fast path against the fast-xml-parser reference, on rows with random c
     expect(scanned.filter((row) => !row.patterned).length).toBeGreaterThan(100);
     expect(fast.ticks.length).toBeGreaterThan(150);
     expect(fast.quarantined.length).toBeGreaterThan(100);
+  });
+});
+
+describe('whitespace between fields', () => {
+  it('takes only XML whitespace on both paths: a row with U+00A0, U+3000, U+FEFF or \\v between fields is malformed wherever it is', async () => {
+    const oddSpaces = ['\u00A0', '\u3000', '\uFEFF', '\v'];
+    const rows: Array<Fields | string> = [base[0]!];
+    const odd: number[] = [];
+    oddSpaces.forEach((space, i) => {
+      const fields = base[1 + i]!;
+      // Once with texts the patterns match (the fast path's candidates), once padded (the general path's).
+      for (const padded of [false, true]) {
+        const texts = padded
+          ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, ` ${v} `]))
+          : fields;
+        odd.push(rows.length);
+        rows.push(rowXml(texts).replace('<code>', `${space}<code>`));
+      }
+    });
+    rows.push(base[6]!, base[7]!);
+    const xml = documentXml(rows);
+    for (const fieldPatterns of [undefined, TICK_TEXT_PATTERNS]) {
+      const scanned = scan(xml, new DataSetScanner({ fieldPatterns }));
+      expect(scanned.map((row) => row.index)).toEqual([0, rows.length - 2, rows.length - 1]);
+    }
+    const result = await readKrxXmlAll(chunksOf(utf8(xml), 997), { srcFile: TICK_FILE });
+    expect(result.quarantined.map((q) => [q.srcRow, q.reason])).toEqual(
+      odd.map((index) => [index, 'malformed_xml']),
+    );
+    expect(result.ticks.map((tick) => tick.srcRow)).toEqual([0, rows.length - 2, rows.length - 1]);
   });
 });
