@@ -16,51 +16,15 @@ import type { FillModel } from '../src/core/sim/fill-model.ts';
 import { conservativeQueue } from '../src/core/sim/queue-fill.ts';
 import { syntheticEvents } from '../src/core/sim/synthetic-events.ts';
 import { tradeThrough } from '../src/core/sim/trade-through.ts';
-import type { AccountView, Decision, MarketView, QuoteIntent, Strategy } from '../src/core/sim/types.ts';
-import { AvellanedaStoikovStrategy, CRYPTO_AS_OPTIONS } from '../src/core/strategy/index.ts';
+import type { Strategy } from '../src/core/sim/types.ts';
+import {
+  AvellanedaStoikovStrategy,
+  CRYPTO_AS_OPTIONS,
+  FixedSpreadQuoter,
+} from '../src/core/strategy/index.ts';
 
 const CAPTURE = new URL('../data/crypto/binance-spot-btcusdt-20240808.gz', import.meta.url);
 export const STREAM_EVENTS = 10_000_000;
-
-/**
- * The benchmark's test strategy: bid and ask `halfSpreadTicks` around the mid on the tick grid, one lot
- * each, no quote on a side that would pass ±maxPosition. Allocates only when its quotes change.
- */
-class FixedSpreadQuoter implements Strategy {
-  readonly name = 'fixed-spread';
-  readonly refresh = { onEvents: true };
-  private readonly halfSpreadTicks: number;
-  private readonly size: number;
-  private readonly maxPosition: number;
-  private bid = NaN;
-  private ask = NaN;
-  private position = NaN;
-  private decision: Decision = { quotes: [], marketOrder: 0 };
-
-  constructor(halfSpreadTicks: number, size: number, maxPosition: number) {
-    this.halfSpreadTicks = halfSpreadTicks;
-    this.size = size;
-    this.maxPosition = maxPosition;
-  }
-
-  decide(market: MarketView, account: AccountView): Decision {
-    const mid = market.mid;
-    if (!(mid > 0)) return this.decision;
-    const tick = market.instrument.tickSize(mid);
-    const bid = Math.floor(mid / tick - this.halfSpreadTicks + 1e-9) * tick;
-    const ask = Math.ceil(mid / tick + this.halfSpreadTicks - 1e-9) * tick;
-    const position = account.position;
-    if (bid === this.bid && ask === this.ask && position === this.position) return this.decision;
-    this.bid = bid;
-    this.ask = ask;
-    this.position = position;
-    const quotes: QuoteIntent[] = [];
-    if (position + this.size <= this.maxPosition) quotes.push({ side: 1, price: bid, quantity: this.size });
-    if (position - this.size >= -this.maxPosition) quotes.push({ side: -1, price: ask, quantity: this.size });
-    this.decision = { quotes, marketOrder: 0 };
-    return this.decision;
-  }
-}
 
 /** The fixed-spread quoter, or A&S (crypto preset) woken when the touch or mid moves, or on every event. */
 type StrategyKind = 'quoter' | 'as-touch' | 'as-every-event';
@@ -163,7 +127,7 @@ export function runCase(events: EventColumns, c: EngineCase): BacktestResult {
     : {};
   const strategy = (): Strategy =>
     c.strategy === 'quoter'
-      ? new FixedSpreadQuoter(0.5, lot, 10 * lot)
+      ? new FixedSpreadQuoter({ halfSpreadTicks: 0.5, size: lot, maxPosition: 10 * lot })
       : // Seed B's 0.1 % minimum spread fills nothing on a tight book; 0.002 % keeps fills in the figure.
         new AvellanedaStoikovStrategy(CRYPTO_AS_OPTIONS, {
           orderSize: lot,

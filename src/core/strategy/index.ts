@@ -1,4 +1,5 @@
-/** Strategies for the engine: the Avellaneda–Stoikov market maker and the minute signal trader. */
+/** Strategies for the engine: the Avellaneda–Stoikov market maker, the minute signal trader, a fixed-spread baseline. */
+export { FixedSpreadQuoter } from './fixed-spread.ts';
 export { AvellanedaStoikovStrategy } from './avellaneda-stoikov.ts';
 export { AS_DEFAULTS, CRYPTO_AS_OPTIONS, KRX_OPTION_AS_OPTIONS, resolveAsConfig } from './as-config.ts';
 export type {
