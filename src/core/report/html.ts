@@ -141,6 +141,11 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     tradeLogSection(trades, options),
     footer(meta, options.zone),
   ].join('\n');
+  return htmlPage(title, body);
+}
+
+/** A self-contained report page: the shared style inline, nothing fetched. */
+export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -156,7 +161,7 @@ ${body}
 `;
 }
 
-export const REPORT_STYLE = `
+const REPORT_STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#212121;margin:24px auto;max-width:940px;padding:0 12px}
 h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}

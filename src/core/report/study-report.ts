@@ -10,7 +10,7 @@
  */
 import { escapeHtml } from './escape.ts';
 import { formatCompact, formatNumber, formatPercent } from './format.ts';
-import { REPORT_STYLE } from './html.ts';
+import { htmlPage } from './html.ts';
 import type { Series } from './svg.ts';
 import { xyChart } from './svg.ts';
 
@@ -97,19 +97,7 @@ export function renderStudyHtml(report: StudyReport): string {
     trialsTable(report),
     `<footer>generated ${escapeHtml(report.generatedAt)} · data ${escapeHtml(report.dataVersion)}</footer>`,
   ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${REPORT_STYLE}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlPage(title, body);
 }
 
 function summaryTable(report: StudyReport): string {

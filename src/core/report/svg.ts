@@ -164,6 +164,32 @@ function seriesPath(series: Series, x: Scale, y: Scale): string {
   return `<path d="${commands.join('')}" fill="none" stroke="${series.color}" stroke-width="${size}"${dots ? ' stroke-linecap="round"' : ' stroke-linejoin="round"'}/>`;
 }
 
+/**
+ * The x and y scales of a plot over every finite point of its series (y with 5 % of room above and below),
+ * or undefined when there is no such point.
+ */
+function plotScales(seriesList: readonly Series[]): { x: Scale; y: Scale } | undefined {
+  let xLow = Infinity;
+  let xHigh = -Infinity;
+  let yLow = Infinity;
+  let yHigh = -Infinity;
+  for (const series of seriesList) {
+    for (const point of series.points) {
+      if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) continue;
+      xLow = Math.min(xLow, point.x);
+      xHigh = Math.max(xHigh, point.x);
+      yLow = Math.min(yLow, point.y);
+      yHigh = Math.max(yHigh, point.y);
+    }
+  }
+  if (xLow > xHigh) return undefined;
+  const x = linearScale(padDomain(xLow, xHigh), MARGIN.left, WIDTH - MARGIN.right);
+  const [padLow, padHigh] = padDomain(yLow, yHigh);
+  const margin = (padHigh - padLow) * 0.05;
+  const y = linearScale([padLow - margin, padHigh + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  return { x, y };
+}
+
 export interface TimeChartSpec {
   id: string;
   title: string;
@@ -177,25 +203,10 @@ export interface TimeChartSpec {
 }
 
 export function timeChart(spec: TimeChartSpec): string {
-  let xLow = Infinity;
-  let xHigh = -Infinity;
-  let yLow = Infinity;
-  let yHigh = -Infinity;
-  for (const series of spec.series) {
-    for (const point of series.points) {
-      if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) continue;
-      xLow = Math.min(xLow, point.x);
-      xHigh = Math.max(xHigh, point.x);
-      yLow = Math.min(yLow, point.y);
-      yHigh = Math.max(yHigh, point.y);
-    }
-  }
   const keys = legend(spec.series);
-  if (xLow > xHigh) return frame(spec.id, spec.title, noData(), keys, spec.note);
-  const x = linearScale(padDomain(xLow, xHigh), MARGIN.left, WIDTH - MARGIN.right);
-  const [padLow, padHigh] = padDomain(yLow, yHigh);
-  const margin = (padHigh - padLow) * 0.05;
-  const y = linearScale([padLow - margin, padHigh + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  const scales = plotScales(spec.series);
+  if (!scales) return frame(spec.id, spec.title, noData(), keys, spec.note);
+  const { x, y } = scales;
   const format = spec.yFormat ?? ((value: number) => formatCompact(value));
   const ticks = timeTicks(x.domain[0], x.domain[1], spec.zone);
   const xAxis = ticks.values
@@ -233,25 +244,10 @@ export interface XyChartSpec {
 
 /** A chart over a numeric x axis (e.g. trial numbers), with round ticks on both axes. */
 export function xyChart(spec: XyChartSpec): string {
-  let xLow = Infinity;
-  let xHigh = -Infinity;
-  let yLow = Infinity;
-  let yHigh = -Infinity;
-  for (const series of spec.series) {
-    for (const point of series.points) {
-      if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) continue;
-      xLow = Math.min(xLow, point.x);
-      xHigh = Math.max(xHigh, point.x);
-      yLow = Math.min(yLow, point.y);
-      yHigh = Math.max(yHigh, point.y);
-    }
-  }
   const keys = legend(spec.series);
-  if (xLow > xHigh) return frame(spec.id, spec.title, noData(), keys, spec.note);
-  const x = linearScale(padDomain(xLow, xHigh), MARGIN.left, WIDTH - MARGIN.right);
-  const [padLow, padHigh] = padDomain(yLow, yHigh);
-  const margin = (padHigh - padLow) * 0.05;
-  const y = linearScale([padLow - margin, padHigh + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
+  const scales = plotScales(spec.series);
+  if (!scales) return frame(spec.id, spec.title, noData(), keys, spec.note);
+  const { x, y } = scales;
   const xFormat = spec.xFormat ?? ((value: number) => formatCompact(value));
   const xAxis =
     niceTicks(x.domain[0], x.domain[1])
