@@ -11,9 +11,8 @@ import { createGunzip } from 'node:zlib';
 import { marketSnapshotsCsv, snapshotsByDate, tradeHistoryCsv } from '../core/export/seed-b-csv.ts';
 import { mmSnapshotRow, mmTradeRow } from '../core/lake/etl/mm-rows.ts';
 import type { RunInfo } from '../core/lake/etl/mm-rows.ts';
-import { IcebergTable, daysFromIsoDate } from '../core/lake/iceberg/index.ts';
-import type { Predicate } from '../core/lake/iceberg/index.ts';
-import { MM_SNAPSHOTS, MM_TRADES, SILVER_TICKS } from '../core/lake/tables.ts';
+import { IcebergTable } from '../core/lake/iceberg/index.ts';
+import { MM_SNAPSHOTS, MM_TRADES } from '../core/lake/tables.ts';
 import type { LakeTable } from '../core/lake/tables.ts';
 import { readBinanceCapture } from '../core/market/binance/index.ts';
 import { EVENT_TRADE } from '../core/market/events.ts';
@@ -36,6 +35,7 @@ import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
 import { CRYPTO_CAPITAL, backtestConfig } from './backtest-setup.ts';
 import type { FillModelName, StrategyName } from './backtest-setup.ts';
+import { readSilverTrades } from './silver-trades.ts';
 
 export type { FillModelName, StrategyName } from './backtest-setup.ts';
 
@@ -210,29 +210,15 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     (!request.from || ts >= kstToUtcMs(request.from, '000000')) &&
     (!request.to || ts < kstToUtcMs(request.to, '000000') + 86_400_000);
   if (request.source.kind === 'table') {
-    const table = await IcebergTable.load(platform.lake, {
-      namespace: platform.namespace,
-      name: SILVER_TICKS.name,
+    const { ticks, snapshotId } = await readSilverTrades(platform, {
+      from: request.from,
+      to: request.to,
+      codes,
     });
-    const filter: Predicate[] = [];
-    if (request.from) filter.push({ column: 'trade_date', op: '>=', value: daysFromIsoDate(request.from) });
-    if (request.to) filter.push({ column: 'trade_date', op: '<=', value: daysFromIsoDate(request.to) });
-    const rows = await table.read({ filter, columns: ['code', 'ts', 'price', 'ccnt'] });
-    const ticks: TradeTick[] = [];
-    for (const row of rows) {
-      if (codes && !codes.has(row.code as string)) continue;
-      ticks.push({
-        code: row.code as string,
-        ts: Number(row.ts as bigint) / 1000,
-        c: row.price as number,
-        ccnt: row.ccnt as number,
-      });
-    }
-    const snapshot = table.currentSnapshot();
     return {
       events: krxTradeEvents(ticks),
       market: 'krx',
-      dataSource: `silver_ticks snapshot ${snapshot ? String(snapshot['snapshot-id']) : 'none'}`,
+      dataSource: `silver_ticks snapshot ${snapshotId === undefined ? 'none' : String(snapshotId)}`,
       labelFiles: [],
     };
   }

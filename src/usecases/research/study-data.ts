@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { IcebergTable, daysFromIsoDate } from '../../core/lake/iceberg/index.ts';
-import type { Predicate } from '../../core/lake/iceberg/index.ts';
+import { IcebergTable } from '../../core/lake/iceberg/index.ts';
 import { SILVER_TICKS } from '../../core/lake/tables.ts';
 import type { EventColumns } from '../../core/market/events.ts';
 import { krxTradeEvents } from '../../core/market/krx-events.ts';
@@ -17,6 +16,7 @@ import { kstDateOf } from '../../core/market/kst.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import type { StudySpec } from '../../core/research/study-spec.ts';
 import { readKrxXmlAll } from '../../core/xml/krx-xml-reader.ts';
+import { readSilverTrades, tradeDateFilter } from '../silver-trades.ts';
 
 export interface PinnedData {
   /** silver_ticks snapshot id, or `sha256:<digest of the files>`. */
@@ -41,7 +41,7 @@ export async function pinStudyData(platform: Platform, spec: StudySpec): Promise
     version = String(snapshot['snapshot-id']);
     const rows = await table.read({
       snapshotId: BigInt(version),
-      filter: dateFilter(data.from, data.to),
+      filter: tradeDateFilter(data.from, data.to),
       columns: ['trade_date', 'code'],
     });
     const codes = spec.codes ? new Set(spec.codes) : undefined;
@@ -83,36 +83,18 @@ async function loadEvents(
   from: string,
   to: string,
 ): Promise<EventColumns> {
-  const codes = spec.codes ? new Set(spec.codes) : undefined;
-  const ticks: TradeTick[] = [];
   if (spec.data.kind === 'table') {
-    const table = await IcebergTable.load(platform.lake, {
-      namespace: platform.namespace,
-      name: SILVER_TICKS.name,
-    });
-    const rows = await table.read({
-      snapshotId: BigInt(version),
-      filter: dateFilter(from, to),
-      columns: ['code', 'ts', 'price', 'ccnt'],
-    });
-    for (const row of rows) {
-      if (codes && !codes.has(row.code as string)) continue;
-      ticks.push({
-        code: row.code as string,
-        ts: Number(row.ts as bigint) / 1000,
-        c: row.price as number,
-        ccnt: row.ccnt as number,
-      });
-    }
-  } else {
-    // Files are pinned by their digest: a trial never reads files that changed under the study.
-    const now = filesDigest(spec.data.paths);
-    if (now !== version)
-      throw new Error(`the study's files changed since it started (${version}, now ${now})`);
-    for (const tick of await fileTicks(spec.data.paths, spec.codes)) {
-      const day = kstDateOf(tick.ts);
-      if (day >= from && day <= to) ticks.push(tick);
-    }
+    const codes = spec.codes ? new Set(spec.codes) : undefined;
+    const read = await readSilverTrades(platform, { snapshotId: BigInt(version), from, to, codes });
+    return krxTradeEvents(read.ticks);
+  }
+  // Files are pinned by their digest: a trial never reads files that changed under the study.
+  const now = filesDigest(spec.data.paths);
+  if (now !== version) throw new Error(`the study's files changed since it started (${version}, now ${now})`);
+  const ticks: TradeTick[] = [];
+  for (const tick of await fileTicks(spec.data.paths, spec.codes)) {
+    const day = kstDateOf(tick.ts);
+    if (day >= from && day <= to) ticks.push(tick);
   }
   return krxTradeEvents(ticks);
 }
@@ -135,13 +117,6 @@ function filesDigest(paths: readonly string[]): string {
   const digest = createHash('sha256');
   for (const path of [...paths].sort()) digest.update(basename(path)).update(readFileSync(path));
   return `sha256:${digest.digest('hex')}`;
-}
-
-function dateFilter(from: string | undefined, to: string | undefined): Predicate[] {
-  const filter: Predicate[] = [];
-  if (from) filter.push({ column: 'trade_date', op: '>=', value: daysFromIsoDate(from) });
-  if (to) filter.push({ column: 'trade_date', op: '<=', value: daysFromIsoDate(to) });
-  return filter;
 }
 
 function isoFromDays(days: number): string {
