@@ -20,7 +20,7 @@ import { conservativeQueue } from '../../../src/core/sim/queue-fill.ts';
 import { tradeLogToCsv } from '../../../src/core/sim/trade-log.ts';
 import { AvellanedaStoikovStrategy, CRYPTO_AS_OPTIONS } from '../../../src/core/strategy/index.ts';
 import type { AvellanedaStoikovOptions } from '../../../src/core/strategy/index.ts';
-import { copyEvents } from './events.ts';
+import { rewrittenAfter } from './events.ts';
 import { Recording } from './strategies.ts';
 
 let btc: EventColumns;
@@ -106,13 +106,7 @@ describe('A&S in the engine (BTCUSDT capture)', () => {
 
   it("'touch' has no look-ahead: rewriting every event after t changes no decision or fill before t", () => {
     const t = btc.ts[Math.floor(btc.length / 2)]!;
-    const future = copyEvents(btc);
-    for (let i = 0; i < future.length; i++) {
-      if (future.ts[i]! <= t) continue;
-      future.price[i] = future.price[i]! + 7.77;
-      future.price2[i] = future.price2[i]! + 7.77;
-      future.size[i] = future.size[i]! * 3;
-    }
+    const future = rewrittenAfter(btc, t);
     const original = run(btc, { wakeOn: 'touch' }, latency());
     const changed = run(future, { wakeOn: 'touch' }, latency());
     const before = (records: typeof original.records) => records.filter((r) => r.nowMs <= t);

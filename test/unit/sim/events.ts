@@ -38,3 +38,23 @@ export function copyEvents(events: EventColumns): {
     flags: events.flags.slice(),
   };
 }
+
+/**
+ * A copy in which every event after `t` is rewritten (prices +7.77, sizes ×3, and with `flipSides` the
+ * aggressor sides reversed): the look-ahead tests' "another future".
+ */
+export function rewrittenAfter(
+  events: EventColumns,
+  t: number,
+  options: { flipSides?: boolean } = {},
+): EventColumns {
+  const future = copyEvents(events);
+  for (let i = 0; i < future.length; i++) {
+    if (future.ts[i]! <= t) continue;
+    future.price[i] = future.price[i]! + 7.77;
+    future.price2[i] = future.price2[i]! + 7.77;
+    future.size[i] = future.size[i]! * 3;
+    if (options.flipSides) future.side[i] = -future.side[i]!;
+  }
+  return future;
+}

@@ -24,7 +24,7 @@ import { tradeThrough } from '../../../src/core/sim/trade-through.ts';
 import type { Fill, RegimeSeries } from '../../../src/core/sim/types.ts';
 import { readKrxXmlAll } from '../../../src/core/xml/krx-xml-reader.ts';
 import type { TickRow } from '../../../src/core/xml/krx-rows.ts';
-import { copyEvents } from './events.ts';
+import { rewrittenAfter } from './events.ts';
 import { FixedSpreadQuoter, Recording } from './strategies.ts';
 
 const data = (path: string) => fileURLToPath(new URL(`../../../data/${path}`, import.meta.url));
@@ -210,14 +210,7 @@ describe('BTCUSDT capture (BBO + trades + depth)', () => {
   for (const feedLatency of [0, 2]) {
     it(`has no look-ahead (feed latency ${feedLatency} ms): rewriting every event after t changes nothing before t`, () => {
       const t = btc.ts[Math.floor(btc.length / 2)]!;
-      const future = copyEvents(btc);
-      for (let i = 0; i < future.length; i++) {
-        if (future.ts[i]! <= t) continue;
-        future.price[i] = future.price[i]! + 7.77;
-        future.price2[i] = future.price2[i]! + 7.77;
-        future.size[i] = future.size[i]! * 3;
-        future.side[i] = -future.side[i]!;
-      }
+      const future = rewrittenAfter(btc, t, { flipSides: true });
       const run = (events: EventColumns) => {
         const strategy = new Recording(
           new FixedSpreadQuoter({ halfSpreadTicks: 0.5, size: 0.01, maxPosition: 0.05 }),
