@@ -1,25 +1,45 @@
-import { Validations } from 'aws-cdk-lib';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
+export interface OpsTopicProps {
+  /** Keep the key when the stack is deleted (prod): messages and subscriptions may still refer to it. */
+  retainData: boolean;
+}
+
 /**
- * The SNS topic every quotelab alarm notifies: encrypted with the AWS-managed SNS key and TLS-only.
- * Subscribe people (email, chat) or automation (the circuit breaker) to it.
+ * The SNS topic every quotelab alarm notifies: TLS-only and encrypted with a customer-managed KMS key.
+ *
+ * Not the AWS-managed `alias/aws/sns` key: CloudWatch publishes an alarm's notification as the service
+ * principal `cloudwatch.amazonaws.com`, which needs `kms:GenerateDataKey*` and `kms:Decrypt` on the topic's
+ * key, and the managed key's policy cannot be changed to grant that, so every alarm notification to such a
+ * topic fails (the alarm shows "Failed to execute action"). Our key's policy grants exactly those two
+ * actions to CloudWatch, for alarms of this account only. Subscribe people (email, chat) or automation (the
+ * circuit breaker) to the topic.
  */
 export class OpsTopic extends Construct {
   readonly topic: Topic;
+  readonly key: Key;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: OpsTopicProps) {
     super(scope, id);
-    this.topic = new Topic(this, 'Topic', {
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
+    this.key = new Key(this, 'Key', {
+      description: 'quotelab ops topic: SNS encryption that CloudWatch alarms can publish through',
+      enableKeyRotation: true,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
-    Validations.of(this.topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Encrypted with the AWS-managed key alias/aws/sns (masterKey above); the rule does not recognise an imported alias.',
-    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new Topic(this, 'Topic', { masterKey: this.key, enforceSSL: true });
   }
 }

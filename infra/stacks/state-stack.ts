@@ -23,7 +23,7 @@ export class StateStack extends Stack {
   constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id, props);
     this.stateTable = keyValueTable(this, 'State', props.config);
-    this.opsTopic = new OpsTopic(this, 'Ops').topic;
+    this.opsTopic = new OpsTopic(this, 'Ops', { retainData: props.config.retainData }).topic;
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
   }

@@ -151,6 +151,34 @@ describe('the quotelab CDK app', () => {
     template.hasOutput('StateTableName', {});
   });
 
+  for (const stageName of ['Dev', 'Prod'] as const) {
+    it(`${stageName}/State: the ops topic is encrypted with a customer-managed key CloudWatch alarms may use`, () => {
+      const template = Template.fromStack(stages.find((s) => s.stageName === stageName)!.state);
+      // CloudWatch cannot use the AWS-managed alias/aws/sns key (its policy cannot be changed), so alarms
+      // could never publish to a topic encrypted with it: the key must be ours, with a policy that lets
+      // the CloudWatch service principal of this account encrypt for the topic.
+      const keys = template.findResources('AWS::KMS::Key');
+      expect(Object.keys(keys)).toHaveLength(1);
+      const [keyId, key] = Object.entries(keys)[0]!;
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe(stageName === 'Prod' ? 'Retain' : 'Delete');
+      const statements = key.Properties.KeyPolicy.Statement as Array<Record<string, unknown>>;
+      const cloudWatch = statements.filter(
+        (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+      );
+      expect(cloudWatch).toHaveLength(1);
+      expect(cloudWatch[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
+      expect([cloudWatch[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+      expect(cloudWatch[0]!.Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      });
+      const topics = template.findResources('AWS::SNS::Topic');
+      expect(Object.keys(topics)).toHaveLength(1);
+      expect(Object.values(topics)[0]!.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(JSON.stringify(template.toJSON())).not.toContain('alias/aws/sns');
+    });
+  }
+
   it('synthesizes with aws-cdk-lib CloudFormation validation on, no credentials needed', () => {
     const { app: validated } = buildTestApp({ cloudFormationValidation: true });
     const assembly = validated.synth();
