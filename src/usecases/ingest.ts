@@ -318,16 +318,14 @@ class IngestRun {
     this.deps = deps;
     this.source = source;
     const side = (tick: TickRow) => (tick.side === 'PUT' ? 1 : 0);
-    // bronze_ticks: day(ts) in UTC and side; silver_ticks: the KST trade date and side.
-    this.bronze = new KeyedTickBatches(
-      BRONZE_TICKS,
-      (tick) => Math.floor(tick.ts / DAY_MS) * 2 + side(tick),
-      (batch) => bronzeTickAppender(batch, source),
+    // bronze_ticks and silver_ticks are both partitioned by the KST trade date and side.
+    const tradeDateAndSide = (tick: TickRow) =>
+      Math.floor((tick.ts + KST_OFFSET_MS) / DAY_MS) * 2 + side(tick);
+    this.bronze = new KeyedTickBatches(BRONZE_TICKS, tradeDateAndSide, (batch) =>
+      bronzeTickAppender(batch, source),
     );
-    this.silver = new KeyedTickBatches(
-      SILVER_TICKS,
-      (tick) => Math.floor((tick.ts + KST_OFFSET_MS) / DAY_MS) * 2 + side(tick),
-      (batch) => silverTickAppender(batch, source),
+    this.silver = new KeyedTickBatches(SILVER_TICKS, tradeDateAndSide, (batch) =>
+      silverTickAppender(batch, source),
     );
   }
 
@@ -558,11 +556,13 @@ class IngestRun {
   private table(definition: LakeTable): Promise<IcebergTable> {
     let table = this.tables.get(definition.name);
     if (!table) {
+      // A table created by an earlier version of the definition (bronze_ticks by day(ts), say) is
+      // evolved to the current one before anything is written to it.
       table = IcebergTable.createIfAbsent(
         this.deps.lake,
         { namespace: this.deps.namespace, name: definition.name },
         { schema: definition.schema, spec: definition.spec },
-      );
+      ).then((created) => created.evolve(definition));
       this.tables.set(definition.name, table);
     }
     return table;

@@ -8,8 +8,11 @@ export interface DuckDbTableSource {
   name: string;
   /** Parquet files (local paths) of the snapshot being queried. */
   files: string[];
-  /** Column names and DuckDB types, used to define an empty table with the right shape. */
-  columns: Array<{ name: string; type: string }>;
+  /**
+   * Column names and DuckDB types, used to define an empty table with the right shape. With Iceberg
+   * field ids, the files are read by id: a column a file predates (schema evolution) reads as null.
+   */
+  columns: Array<{ name: string; type: string; id?: number }>;
 }
 
 export interface DuckDbQueryEngineOptions {
@@ -66,12 +69,26 @@ function viewSql(table: DuckDbTableSource): string {
   const name = quoteIdentifier(table.name);
   if (table.files.length > 0) {
     const files = table.files.map((file) => `'${file.replace(/'/g, "''")}'`).join(', ');
-    return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet([${files}])`;
+    // Without a schema DuckDB takes the first file's columns: a column added later would vanish.
+    const byId = table.columns.every((column) => column.id !== undefined) && table.columns.length > 0;
+    const schema = byId
+      ? `, schema = MAP {${table.columns
+          .map(
+            (column) =>
+              `${column.id}: {name: ${quoteString(column.name)}, type: ${quoteString(column.type)}, default_value: NULL}`,
+          )
+          .join(', ')}}`
+      : '';
+    return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet([${files}]${schema})`;
   }
   const columns = table.columns
     .map((column) => `CAST(NULL AS ${column.type}) AS ${quoteIdentifier(column.name)}`)
     .join(', ');
   return `CREATE OR REPLACE VIEW ${name} AS SELECT ${columns || '1 AS empty'} WHERE false`;
+}
+
+function quoteString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 function quoteIdentifier(name: string): string {

@@ -31,7 +31,11 @@ export async function lakeViews(
     sources.push({
       name: identifier.name,
       files: plan.files.map((planned) => store.pathOf(keyOf(lake, planned.file.path))),
-      columns: table.schema.fields.map((field) => ({ name: field.name, type: DUCKDB_TYPES[field.type] })),
+      columns: table.schema.fields.map((field) => ({
+        name: field.name,
+        type: DUCKDB_TYPES[field.type],
+        id: field.id,
+      })),
     });
   }
   return sources;

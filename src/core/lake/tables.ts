@@ -77,9 +77,19 @@ export const BRONZE_TICKS = table(
     { id: 18, name: 'oi', type: 'long', required: true },
     { id: 19, name: 'ccnt', type: 'int', required: true },
     { id: 20, name: 'extras', type: 'string', doc: 'unknown XML fields as JSON, when any' },
+    // Added with partition evolution, so optional: rows ingested before it have no value (null).
+    {
+      id: 21,
+      name: 'trade_date',
+      type: 'date',
+      doc: 'KST calendar date of ts (the partition); null in rows ingested before the column existed',
+    },
   ],
+  // The KST trade date, not day(ts): a UTC day would put each session's first 15 minutes (08:45–09:00
+  // KST = 23:45–24:00 UTC) into the previous day's partition. Tables created with day(ts) are evolved to
+  // this spec on their next write (spec id 1; their old files keep spec 0).
   [
-    { column: 'ts', transform: 'day' },
+    { column: 'trade_date', transform: 'identity' },
     { column: 'side', transform: 'identity' },
   ],
 );

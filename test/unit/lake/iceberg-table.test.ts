@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
@@ -252,7 +252,12 @@ describe('IcebergTable on the local lake (FsObjectStore + SQLite catalog)', () =
     expect(one.metadata['table-uuid']).toBe(two.metadata['table-uuid']);
     expect(one.metadataLocation).toBe(two.metadataLocation);
     const metadataFiles = readdirSync(join(lake.root, 'lake/quotelab/ticks/metadata'));
-    expect(metadataFiles).toEqual([expect.stringMatching(/^00000-.*\.metadata\.json$/)]);
+    // The loser removed its metadata file; the winner's version 0 is also published for folder readers.
+    expect(metadataFiles.sort()).toEqual([
+      expect.stringMatching(/^00000-.*\.metadata\.json$/),
+      'v0.metadata.json',
+      'version-hint.text',
+    ]);
   });
 
   it(
@@ -298,7 +303,14 @@ describe('IcebergTable on the local lake (FsObjectStore + SQLite catalog)', () =
       // Lost attempts cleaned up after themselves: one manifest list per snapshot, nothing more.
       const metadataFolder = readdirSync(join(lake.root, 'lake/quotelab/ticks/metadata'));
       expect(metadataFolder.filter((name) => name.startsWith('snap-'))).toHaveLength(writers);
-      expect(metadataFolder.filter((name) => name.endsWith('.metadata.json'))).toHaveLength(writers + 1);
+      expect(metadataFolder.filter((name) => /^\d{5}-.+\.metadata\.json$/.test(name))).toHaveLength(
+        writers + 1,
+      );
+      // Each version that won is also published once for folder readers (version-hint.ts): v0…v20.
+      expect(metadataFolder.filter((name) => /^v\d+\.metadata\.json$/.test(name))).toHaveLength(writers + 1);
+      expect(readFileSync(join(lake.root, 'lake/quotelab/ticks/metadata/version-hint.text'), 'utf8')).toBe(
+        String(writers),
+      );
     },
   );
 
@@ -333,7 +345,11 @@ describe('IcebergTable on the local lake (FsObjectStore + SQLite catalog)', () =
     expect(
       readdirSync(tableFolder, { recursive: true }).filter((p) => String(p).endsWith('.parquet')),
     ).toEqual([]);
-    expect(readdirSync(join(tableFolder, 'metadata'))).toEqual([expect.stringMatching(/^00000-/)]);
+    expect(readdirSync(join(tableFolder, 'metadata')).sort()).toEqual([
+      expect.stringMatching(/^00000-/),
+      'v0.metadata.json',
+      'version-hint.text',
+    ]);
     expect((await IcebergTable.load(lake, TICKS)).snapshots()).toEqual([]);
   });
 });

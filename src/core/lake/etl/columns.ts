@@ -146,7 +146,9 @@ export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
     'tdate',
     'extras',
   ].map((name) => batch.strings(name));
-  const [srcRow, ingestTs, strike] = ['src_row', 'ingest_ts', 'strike'].map((name) => batch.numbers(name));
+  const [srcRow, ingestTs, strike, tradeDate] = ['src_row', 'ingest_ts', 'strike', 'trade_date'].map((name) =>
+    batch.numbers(name),
+  );
   const trade = tradeAppender(batch, ['ts', 'tcnt', 'c', 'o', 'h', 'l', 'oi', 'ccnt']);
   const ingest = source.ingestMs * 1000;
   return (tick) => {
@@ -163,6 +165,7 @@ export function bronzeTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
     tdate!.push(tick.tdate);
     trade(tick);
     extras!.push(tick.extras ? JSON.stringify(tick.extras) : null);
+    tradeDate!.push(daysFromIsoDate(kstDateOf(tick.ts)));
   };
 }
 
@@ -218,8 +221,7 @@ export function tickBatch(table: typeof BRONZE_TICKS | typeof SILVER_TICKS): Col
 }
 
 /**
- * Tick batches split by a key as they are appended (the table's partition, e.g. UTC day and side for
- * bronze): a batch then becomes one data file as is, where a mixed batch would be split by partition and
+ * Tick batches split by a key as they are appended (the table's partition, e.g. KST trade date and side): a batch then becomes one data file as is, where a mixed batch would be split by partition and
  * every column copied. The key only has to agree with the partition spec most of the time; the writer
  * still groups by the spec.
  */

@@ -50,6 +50,7 @@ export function bronzeTickRow(tick: TickRow, source: SourceInfo): Row {
     oi: tick.oi,
     ccnt: tick.ccnt,
     extras: tick.extras ? JSON.stringify(tick.extras) : null,
+    trade_date: daysFromIsoDate(kstDateOf(tick.ts)),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   serializeMetadata,
 } from './metadata.ts';
 import type { TableMetadata } from './metadata.ts';
+import { publishVersionHint } from './version-hint.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -100,6 +101,7 @@ export async function commitWithRetry(
     const location = await writeMetadataFile(lake, next, metadataVersionOf(base.entry.metadataLocation) + 1);
     try {
       const entry = await lake.catalog.commitTable(table, base.entry, location);
+      await publishVersionHint(lake, next, location);
       return { state: { entry, metadata: next }, committed: true };
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;

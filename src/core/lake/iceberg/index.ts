@@ -3,6 +3,8 @@
  */
 export { IcebergTable, SOURCE_HASH_PROPERTY } from './table.ts';
 export type { AppendOptions, CreateTableOptions, ReplaceOptions } from './table.ts';
+export type { TableDefinition } from './evolution.ts';
+export { VERSION_HINT_FILE, hintedMetadataFileName } from './version-hint.ts';
 export type { Lake } from './lake.ts';
 export { uriOf, keyOf } from './lake.ts';
 export { defineSchema } from './schema.ts';

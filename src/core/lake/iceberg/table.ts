@@ -21,6 +21,8 @@ import type { TableState } from './commit.ts';
 import type { DataFile } from './data-file.ts';
 import { sourceHashOf, sourceHashOfPath, writeDataFiles } from './data-writer.ts';
 import type { WriteDataOptions } from './data-writer.ts';
+import { evolveMetadata } from './evolution.ts';
+import type { TableDefinition } from './evolution.ts';
 import { keyOf, nowMs, uriOf } from './lake.ts';
 import type { Lake } from './lake.ts';
 import { currentSchema, currentSnapshot, defaultSpec, newTableMetadata, snapshotById } from './metadata.ts';
@@ -33,6 +35,7 @@ import type { Schema } from './schema.ts';
 import { SnapshotProducer } from './snapshot-producer.ts';
 import type { FileChange } from './snapshot-producer.ts';
 import type { Row } from './types.ts';
+import { publishVersionHint } from './version-hint.ts';
 
 export interface CreateTableOptions {
   schema: Schema;
@@ -90,6 +93,7 @@ export class IcebergTable {
     const location = await writeMetadataFile(lake, metadata, 0);
     try {
       const entry = await lake.catalog.createTable(identifier, location);
+      await publishVersionHint(lake, metadata, location);
       return new IcebergTable(lake, identifier, { entry, metadata });
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
@@ -125,6 +129,21 @@ export class IcebergTable {
 
   snapshots(): Snapshot[] {
     return this.state.metadata.snapshots;
+  }
+
+  /**
+   * Brings the table up to `definition` (evolution.ts): adds the columns it lacks and makes its partition
+   * spec the default, in one metadata-only commit (no snapshot; old snapshots and data files are
+   * untouched). Nothing is committed when the table already matches. Safe to race: each attempt re-checks
+   * the newest version.
+   */
+  async evolve(definition: TableDefinition): Promise<this> {
+    const outcome = await commitWithRetry(this.lake, this.identifier, this.state, async (base) => {
+      const metadata = evolveMetadata(base.metadata, definition, nowMs(this.lake));
+      return metadata && { metadata, scratchKeys: [] };
+    });
+    this.state = outcome.state;
+    return this;
   }
 
   /** Catches up with commits made through other handles. */
