@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Timeouts are set for CI as it is: two shared cores, `npm test` running every project at once, load ~15,
+// where work takes 5–10× as long as on an idle machine. They stop hangs; they do not measure speed.
+// Unit tests that do seconds of real work carry their own limits (test/support/timeouts.ts).
 export default defineConfig({
   test: {
     projects: [
@@ -8,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           globalSetup: ['test/support/report-runtime.ts'],
+          // vitest's defaults (5 s, 10 s) leave a 0.5 s test no room on a loaded runner.
+          testTimeout: 15_000,
+          hookTimeout: 30_000,
         },
       },
       {
@@ -24,7 +30,10 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
-          testTimeout: 120_000,
+          // Every infra suite synthesizes the CDK app (esbuild bundles, cdk-nag), most in a beforeAll:
+          // ~5 s idle, over 20 s under load, past the 10 s hook default.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
       {
@@ -40,6 +49,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
+          // beforeAll hooks ingest the real day or run CLI processes.
+          hookTimeout: 300_000,
         },
       },
     ],

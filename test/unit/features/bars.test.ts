@@ -9,6 +9,7 @@ import {
 import type { BarTick, MinuteBar } from '../../../src/core/features/bars.ts';
 import { kstToUtcMs } from '../../../src/core/market/kst.ts';
 import { byCode, findRow, realDay } from './real-day.ts';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 /*
  * Expected values come from a throwaway Python script (standard library only) over the two XML files:
@@ -17,7 +18,7 @@ import { byCode, findRow, realDay } from './real-day.ts';
  * c = last `c` in file order, v = sum of `ccnt`, tick_count = number of rows, oi_last = last `oi`; an
  * empty minute copies the previous close (o = h = l = c, v = 0, tick_count = 0).
  */
-describe('minute bars of the real day (2025-12-01)', () => {
+describe('minute bars of the real day (2025-12-01)', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   it('puts every code on the clock grid from its first trade to the 15:45 close', async () => {
     const { calls, puts } = await realDay();
     const { bars, rejected } = buildMinuteBars([...calls, ...puts]);

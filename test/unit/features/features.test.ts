@@ -13,6 +13,7 @@ import { FEATURE_NAMES, featureSpecHash, LABEL_NAMES } from '../../../src/core/f
 import { kstToUtcMs } from '../../../src/core/market/kst.ts';
 import type { TickRow } from '../../../src/core/xml/krx-rows.ts';
 import { EXPECTED, byCode, expectClose, findRow, realDay } from './real-day.ts';
+import { HEAVY_HOOK_TIMEOUT_MS, HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 let ticks: TickRow[];
 let day: GoldTables;
@@ -21,9 +22,9 @@ beforeAll(async () => {
   const { calls, puts } = await realDay();
   ticks = [...calls, ...puts];
   day = buildGoldTables(ticks);
-});
+}, HEAVY_HOOK_TIMEOUT_MS);
 
-describe('features and labels of the real day', () => {
+describe('features and labels of the real day', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   it('match an independent computation at five (code, minute) examples', () => {
     for (const { code, minute, why, values } of EXPECTED) {
       const features = findRow(day.features, code, minute);
@@ -102,7 +103,7 @@ describe('features and labels of the real day', () => {
   });
 });
 
-describe('live and batch parity', () => {
+describe('live and batch parity', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   it('a replay on the clock, one bar at a time, reproduces the batch tables exactly for every code', () => {
     // The live agent: ticks of both sides in time order; a timer at every minute boundary from the open
     // closes the minute that just ended, then the ticks of the new minute arrive.
@@ -147,7 +148,7 @@ describe('live and batch parity', () => {
   });
 });
 
-describe('no look-ahead', () => {
+describe('no look-ahead', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   /** A bar changed beyond recognition (prices, volume, open interest). */
   const distort = (bar: MinuteBar): MinuteBar => ({
     ...bar,
@@ -207,7 +208,7 @@ describe('no look-ahead', () => {
   });
 });
 
-describe('days are independent', () => {
+describe('days are independent', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   const DAY_MS = 86_400_000;
   /** The real ticks replayed on Tuesday 2025-12-02 at other prices. */
   const nextDay = (rows: TickRow[]) =>

@@ -15,6 +15,7 @@ import {
 } from '../../../src/core/lake/iceberg/typed-columns.ts';
 import type { TypedColumn } from '../../../src/core/lake/iceberg/typed-columns.ts';
 import { rleBitPackedHybrid, writeTypedParquet } from '../../../src/core/lake/iceberg/typed-parquet.ts';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const schema = defineSchema([
   { id: 1, name: 'code', type: 'string', required: true },
@@ -55,7 +56,7 @@ function sample(rows: number): TypedColumn[] {
   return [code, price, tcnt, ts, oi, note, day, strike, text].map((builder) => builder.finish());
 }
 
-describe('typed Parquet encoder', () => {
+describe('typed Parquet encoder', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   it('writes files hyparquet reads back value for value, across pages, with exact metrics', async () => {
     const rows = 300_001; // three data pages, the last one short and not a multiple of 8
     const columns = sample(rows);

@@ -5,6 +5,7 @@ import { computeRunMetrics } from '../../../src/core/report/metrics.ts';
 import type { RunRecord } from '../../../src/core/report/metrics.ts';
 import type { SnapshotRecord, TradeLogEntry } from '../../../src/core/sim/types.ts';
 import { JAN5, snapshot, trade } from './run-fixtures.ts';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
 const CHARTS = ['equity-curve', 'inventory', 'quotes-trades', 'spread-by-regime', 'pnl-by-regime'];
@@ -95,7 +96,7 @@ function pointCount(d: string): number {
   return (d.match(/[MLH]/g) ?? []).length;
 }
 
-describe('renderHtmlReport', () => {
+describe('renderHtmlReport', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   const html = render(7_200);
 
   it('is one self-contained document with no external references', () => {

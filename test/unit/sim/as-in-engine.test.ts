@@ -22,6 +22,7 @@ import { AvellanedaStoikovStrategy, CRYPTO_AS_OPTIONS } from '../../../src/core/
 import type { AvellanedaStoikovOptions } from '../../../src/core/strategy/index.ts';
 import { rewrittenAfter } from './events.ts';
 import { Recording } from './strategies.ts';
+import { HEAVY_HOOK_TIMEOUT_MS, HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 let btc: EventColumns;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
     new URL('../../../data/crypto/binance-spot-btcusdt-20240808.gz', import.meta.url),
   );
   btc = (await readBinanceCapture(createReadStream(path).pipe(createGunzip()))).events;
-});
+}, HEAVY_HOOK_TIMEOUT_MS);
 
 /** Tight enough to fill on this half hour (Seed B's 0.1 % minimum spread never fills here). */
 const ACTIVE: AvellanedaStoikovOptions = {
@@ -58,7 +59,7 @@ const latency = (): Partial<BacktestConfig> => ({
   orderLatency: empiricalLatency([1, 3, 5, 20], 'orders'),
 });
 
-describe('A&S in the engine (BTCUSDT capture)', () => {
+describe('A&S in the engine (BTCUSDT capture)', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   for (const wakeOn of ['event', 'touch'] as const) {
     it(`reusing unchanged decisions gives the same run as recomputing (wakeOn ${wakeOn}, with latency)`, () => {
       const reused = run(btc, { wakeOn, reuseUnchangedDecisions: true }, latency());

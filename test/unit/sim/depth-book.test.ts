@@ -12,6 +12,7 @@ import { DepthBook } from '../../../src/core/sim/depth-book.ts';
 import type { DepthSide } from '../../../src/core/sim/depth-book.ts';
 import { MarketState } from '../../../src/core/sim/market-state.ts';
 import { Random } from '../../../src/core/synth/random.ts';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const CAPTURE = fileURLToPath(
   new URL('../../../data/crypto/binance-spot-btcusdt-20240808.gz', import.meta.url),
@@ -21,7 +22,7 @@ function levels(side: DepthSide): Array<[number, number]> {
   return Array.from({ length: side.levelCount }, (_, k) => [side.priceAt(k), side.qtyAtLevel(k)]);
 }
 
-describe('depth book', () => {
+describe('depth book', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   it('rebuilds exactly the reference book from the real depth stream', async () => {
     const events = (await readBinanceCapture(createReadStream(CAPTURE).pipe(createGunzip()))).events;
     const state = new MarketState();

@@ -26,6 +26,7 @@ import { readKrxXmlAll } from '../../../src/core/xml/krx-xml-reader.ts';
 import type { TickRow } from '../../../src/core/xml/krx-rows.ts';
 import { rewrittenAfter } from './events.ts';
 import { FixedSpreadQuoter, Recording } from './strategies.ts';
+import { HEAVY_HOOK_TIMEOUT_MS, HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const data = (path: string) => fileURLToPath(new URL(`../../../data/${path}`, import.meta.url));
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
     ticks.push(...read.ticks);
   }
   krx = krxTradeEvents(ticks);
-});
+}, HEAVY_HOOK_TIMEOUT_MS);
 
 /** Indexes of the events stamped exactly `ts` (events are time-ordered). */
 function eventsAt(events: EventColumns, ts: number): number[] {
@@ -110,7 +111,7 @@ function btcRun(fillModel: FillModel, extra: Partial<BacktestConfig> = {}): Back
   });
 }
 
-describe('BTCUSDT capture (BBO + trades + depth)', () => {
+describe('BTCUSDT capture (BBO + trades + depth)', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   for (const [name, model] of [
     ['trade-through', () => tradeThrough()],
     ['conservative queue', () => conservativeQueue()],
@@ -255,7 +256,7 @@ function lastBefore(events: EventColumns, ts: number): number {
   return lo - 1;
 }
 
-describe('KRX option day (all codes, trade-only)', () => {
+describe('KRX option day (all codes, trade-only)', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   const regimes: RegimeSeries = { at: () => 'test-regime' };
   const krxRun = (fillModel: FillModel) =>
     runBacktest(krx, {

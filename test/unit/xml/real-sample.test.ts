@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { readKrxXmlAll } from '../../../src/core/xml/krx-xml-reader.ts';
 import { readKrxXmlReference } from '../../../src/core/xml/reference-rows.ts';
 import { CALL_CODES, CALL_TICKS, PUT_CODES, PUT_TICKS, chunksOf } from './fixtures.ts';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const read = (path: string) => readKrxXmlAll(createReadStream(path), { srcFile: basename(path) });
 
-describe('reading the real KRX sample day', () => {
+describe('reading the real KRX sample day', { timeout: HEAVY_TEST_TIMEOUT_MS }, () => {
   it('reads 1,549 + 1,798 ticks and 153 + 153 codes with nothing quarantined', async () => {
     const [calls, puts, callCodes, putCodes] = await Promise.all([
       read(CALL_TICKS),
