@@ -1,15 +1,17 @@
 /**
  * Conformance of bronze_ticks' partition evolution: a table the old ETL wrote with day(ts), then evolved by
  * the current ETL to the KST trade date, opened by PyIceberg and DuckDB's iceberg extension the way folder
- * readers open a table: by its folder, through metadata/version-hint.text. Both must see the current
+ * readers open a table: by its folder, through metadata/version-hint.text (and icebird, which does the same). Both must see the current
  * snapshot (both specs' files), the old snapshot as it was, and the session's 08:45 KST ticks in their
  * own trade date's partition.
  */
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../src/adapters/local/local-platform.ts';
 import { bronzeTickRow } from '../../src/core/lake/etl/rows.ts';
@@ -103,6 +105,21 @@ describe('bronze_ticks evolved from day(ts) to the trade date, read by PyIceberg
 
   afterAll(() => platform?.close());
 
+  it('icebird, given only the table folder, follows version-hint.text to the current snapshot', async () => {
+    const restore = serveFileUrls();
+    try {
+      const rows = (await icebergRead({ tableUrl: table.metadata.location })) as Array<
+        Record<string, unknown>
+      >;
+      expect(rows).toHaveLength(1798 + 1549);
+      expect(rows.filter((row) => row.trade_date !== null && row.trade_date !== undefined)).toHaveLength(
+        1549,
+      );
+    } finally {
+      restore();
+    }
+  });
+
   it('PyIceberg finds the current metadata through version-hint.text and sees both specs', () => {
     expect(report.pyiceberg.current_snapshot_id).toBe(String(table.currentSnapshot()!['snapshot-id']));
     expect(report.pyiceberg.specs).toEqual({
@@ -148,3 +165,25 @@ describe('bronze_ticks evolved from day(ts) to the trade date, read by PyIceberg
     );
   });
 });
+
+/** icebird reads through fetch; serve file:// URLs (with Range requests) from disk. */
+function serveFileUrls(): () => void {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith('file://')) return realFetch(input, init);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(new URL(url));
+    } catch {
+      return new Response(null, { status: 404, statusText: 'Not Found' });
+    }
+    const range = /bytes=(\d+)-(\d*)/.exec(new Headers(init?.headers).get('range') ?? '');
+    if (!range) return new Response(bytes, { status: 200 });
+    const end = range[2] ? Number(range[2]) + 1 : bytes.length;
+    return new Response(bytes.subarray(Number(range[1]), end), { status: 206 });
+  }) as typeof fetch;
+  return () => {
+    globalThis.fetch = realFetch;
+  };
+}
