@@ -1,9 +1,9 @@
 /**
  * Conformance of bronze_ticks' partition evolution: a table the old ETL wrote with day(ts), then evolved by
- * the current ETL to the KST trade date, opened by PyIceberg and DuckDB's iceberg extension the way folder
- * readers open a table: by its folder, through metadata/version-hint.text (and icebird, which does the same). Both must see the current
- * snapshot (both specs' files), the old snapshot as it was, and the session's 08:45 KST ticks in their
- * own trade date's partition.
+ * the current ETL to the KST trade date, opened by PyIceberg, DuckDB's iceberg extension and icebird the
+ * way folder readers open a table: by its folder, through metadata/version-hint.text. They must see the
+ * current snapshot (both specs' files), the old snapshot as it was, and the session's 08:45 KST ticks in
+ * their own trade date's partition.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
