@@ -169,12 +169,42 @@ describe('the quotelab CDK app', () => {
       expect(cloudWatch).toHaveLength(1);
       expect(cloudWatch[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
       expect([cloudWatch[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
-      expect(cloudWatch[0]!.Condition).toEqual({
+      const fromOurAlarms = {
         StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-      });
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':cloudwatch:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':alarm:*',
+              ],
+            ],
+          },
+        },
+      };
+      expect(cloudWatch[0]!.Condition).toEqual(fromOurAlarms);
       const topics = template.findResources('AWS::SNS::Topic');
       expect(Object.keys(topics)).toHaveLength(1);
-      expect(Object.values(topics)[0]!.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      const [topicId, topic] = Object.entries(topics)[0]!;
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      // The topic's own policy (explicit because of enforceSSL) lets the same alarms publish.
+      const topicPolicies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+      expect(topicPolicies).toHaveLength(1);
+      expect(topicPolicies[0]!.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: { Ref: topicId },
+          Condition: fromOurAlarms,
+        }),
+      );
       expect(JSON.stringify(template.toJSON())).not.toContain('alias/aws/sns');
     });
   }
