@@ -12,7 +12,9 @@ import { CreateDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/cli
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awsClientSettings } from '../../src/adapters/aws/aws-config.ts';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
-import { IcebergTable } from '../../src/core/lake/iceberg/index.ts';
+import { IcebergTable, keyOf } from '../../src/core/lake/iceberg/index.ts';
+import { metadataVersionOf } from '../../src/core/lake/iceberg/metadata.ts';
+import { getText } from '../../src/core/ports/object-store.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
 import { generateMarket } from '../../src/usecases/generate.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
@@ -81,6 +83,14 @@ describe.skipIf(awsTierSkipped)('the lake on S3 + Glue + DynamoDB over HTTP', ()
       ),
     );
     expect(glue.Table?.Parameters?.previous_metadata_location).toMatch(/metadata\.json$/);
+    // Folder readers find the same version on S3: metadata/version-hint.text → metadata/v<N>.metadata.json.
+    const silverMetadata = `lake/${env.QUOTELAB_GLUE_DATABASE}/silver_ticks/metadata`;
+    const current = glue.Table!.Parameters!.metadata_location!;
+    const hint = await getText(platform.lake.store, `${silverMetadata}/version-hint.text`);
+    expect(hint).toBe(String(metadataVersionOf(current)));
+    expect(await getText(platform.lake.store, `${silverMetadata}/v${hint}.metadata.json`)).toBe(
+      await getText(platform.lake.store, keyOf(platform.lake, current)),
+    );
 
     for (const file of FILES) {
       await platform.data.put(`incoming/${file}`, readFileSync(join(REAL, file)));
