@@ -15,8 +15,16 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
   version: string;
 };
 
+export interface ProgramOptions {
+  /**
+   * Where commander writes help, version and usage errors. The default is the terminal (help and version
+   * on stdout, errors on stderr); with --json, main.ts collects them here and prints one JSON document.
+   */
+  output?: (text: string) => void;
+}
+
 /** The `quotelab` command: global options, then one registration per command module. */
-export function buildProgram(): Command {
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command('quotelab')
     .description('serverless ML platform for market making and minute-level trading on option ticks')
     .version(version, '-v, --version')
@@ -30,6 +38,9 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run quotelab --help for usage)')
     .exitOverride();
+  // Before any subcommand is registered: each subcommand copies the output settings when it is created.
+  const output = options.output;
+  if (output) program.configureOutput({ writeOut: output, writeErr: output, outputError: output });
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   registerDoctor(program, globals);

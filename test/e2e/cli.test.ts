@@ -113,6 +113,36 @@ describe('quotelab CLI', () => {
     expect(JSON.parse(stdout).error).toMatch(/target aws needs/);
   });
 
+  it('usage errors with --json are one JSON document on stdout, nothing on stderr', () => {
+    const cases: Array<{ args: string[]; error: RegExp; code: string }> = [
+      { args: ['bogus'], error: /^unknown command 'bogus'/, code: 'commander.unknownCommand' },
+      {
+        args: ['backtest', '--source', 'table'],
+        error: /required option '--strategy <name>' not specified/,
+        code: 'commander.missingMandatoryOptionValue',
+      },
+      { args: ['doctor', '--nope'], error: /unknown option '--nope'/, code: 'commander.unknownOption' },
+      { args: [], error: /^no command given$/, code: 'commander.help' },
+    ];
+    for (const { args, error, code } of cases) {
+      const { status, stdout, stderr } = quotelab(['--json', ...args]);
+      expect(status, args.join(' ')).toBe(1);
+      expect(stderr, args.join(' ')).toBe('');
+      const document = JSON.parse(stdout);
+      expect(document.error).toMatch(error);
+      expect(document.code).toBe(code);
+    }
+  });
+
+  it('--help and --version with --json are JSON too', () => {
+    const help = quotelab(['--json', 'doctor', '--help']);
+    expect(help.status).toBe(0);
+    expect(JSON.parse(help.stdout).help).toMatch(/^Usage: quotelab doctor/);
+    const version = quotelab(['--json', '--version']);
+    expect(version.status).toBe(0);
+    expect(JSON.parse(version.stdout).version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('bin/quotelab runs on the repository Node 22 even when the system Node comes first on PATH', () => {
     const result = spawnSync(
       'sh',
