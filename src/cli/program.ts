@@ -6,6 +6,8 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerReport } from './commands/report.ts';
+import { registerRuns } from './commands/runs.ts';
 import { registerTables } from './commands/tables.ts';
 import { registerTune } from './commands/tune.ts';
 import { defaultHome } from './context.ts';
@@ -51,5 +53,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   registerTables(program, globals);
   registerBacktest(program, globals);
   registerTune(program, globals);
+  registerRuns(program, globals);
+  registerReport(program, globals);
   return program;
 }
