@@ -21,6 +21,28 @@ function quotelab(home: string, args: string[]) {
   });
 }
 
+describe('figures in the CLI', () => {
+  it('backtest prints KRW in whole won with separators (no .00), the same as its report', () => {
+    const home = mkdtempSync(join(tmpdir(), 'quotelab-figures-'));
+    const run = quotelab(home, ['backtest', '--strategy', 'as', '--source', ...KRX_TICKS, '--no-lake']);
+    expect(run.status, run.stderr).toBe(0);
+    const money =
+      /PnL (−?\d{1,3}(?:,\d{3})*) KRW, Sharpe (−?\d+\.\d\d|–), .* max drawdown (\d{1,3}(?:,\d{3})*) KRW/.exec(
+        run.stdout,
+      );
+    expect(money, run.stdout).not.toBeNull();
+    expect(run.stdout).toMatch(/: 3,347 events, 164 instruments/);
+    expect(run.stdout).toMatch(
+      /hit rate (\d+\.\d\d %|–), profit factor (\d+\.\d\d|–|∞) \(\d+ closing fills\)/,
+    );
+    const report = readFileSync(
+      join(home, 'reports', `${/run (as-\w+);/.exec(run.stdout)![1]}.html`),
+      'utf8',
+    );
+    expect(report).toContain(`${money![1]} KRW`);
+  });
+});
+
 describe('quotelab runs and quotelab report', () => {
   it('lists past backtests with id, when, strategy, data, PnL and report, and reopens one', () => {
     const home = mkdtempSync(join(tmpdir(), 'quotelab-runs-'));
