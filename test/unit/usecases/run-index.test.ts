@@ -1,13 +1,15 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts';
 import {
   defaultReportPath,
   findRun,
   listRuns,
   recordRun,
   runIndexPath,
+  saveStudyReport,
 } from '../../../src/usecases/run-index.ts';
 import type { RunEntry } from '../../../src/usecases/run-index.ts';
 
@@ -65,5 +67,52 @@ describe('the run index (<home>/reports/runs.jsonl)', () => {
 
   it('keeps report file names safe whatever the id', () => {
     expect(defaultReportPath('/h', 'study/../../etc')).toBe('/h/reports/study_.._.._etc.html');
+  });
+});
+
+describe('saveStudyReport', () => {
+  it('copies the study report from the data store to <home>/reports/<id>.html and indexes the study', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'quotelab-runs-'));
+    const platform = openLocalPlatform(home);
+    try {
+      const keys = { json: 'reports/studies/s1/report.json', html: 'reports/studies/s1/report.html' };
+      const json = {
+        strategy: 'Avellaneda–Stoikov',
+        objective: 'sharpe',
+        dataVersion: 'silver_ticks@7',
+        tradingDays: ['2025-12-08', '2025-12-12'],
+      };
+      await platform.data.put(keys.json, new TextEncoder().encode(JSON.stringify(json)));
+      await platform.data.put(keys.html, new TextEncoder().encode('<!doctype html><h1>Tuning study s1</h1>'));
+      const path = await saveStudyReport(
+        platform,
+        home,
+        {
+          studyId: 's1',
+          complete: 4,
+          failed: 0,
+          best: { number: 2, value: 1.25, params: {} },
+          reportKeys: keys,
+        },
+        { when: new Date('2026-01-05T00:00:00Z') },
+      );
+      expect(path).toBe(join(home, 'reports', 's1.html'));
+      expect(readFileSync(path, 'utf8')).toContain('Tuning study s1');
+      expect(listRuns(home).runs).toEqual([
+        {
+          id: 's1',
+          kind: 'study',
+          when: '2026-01-05T00:00:00.000Z',
+          strategy: 'Avellaneda–Stoikov',
+          data: 'silver_ticks@7 (2025-12-08 … 2025-12-12)',
+          value: 1.25,
+          measure: 'sharpe',
+          currency: '',
+          report: path,
+        },
+      ]);
+    } finally {
+      await platform.close();
+    }
   });
 });
