@@ -15,7 +15,7 @@ import { openLocalPlatform } from '../../src/adapters/local/local-platform.ts';
 import { renderStudyHtml } from '../../src/core/report/study-report.ts';
 import type { StudyReport } from '../../src/core/report/study-report.ts';
 import { runBacktestRequest } from '../../src/usecases/backtest.ts';
-import { REAL_KRX_DAY } from '../../src/usecases/demo.ts';
+import { BINANCE_CAPTURE, REAL_KRX_DAY } from '../../src/usecases/demo.ts';
 
 const CHROMIUM = process.env.QUOTELAB_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -188,6 +188,31 @@ describe('report pages in headless Chromium', () => {
     expect(page).toMatch(/Profit factor\s+(\d+\.\d\d|–|∞)/);
     expect(page).toMatch(/Hit rate\s+(\d+\.\d\d %|–)/);
     expect(page).toMatch(/Total PnL\s+−?[\d,]+ KRW/);
+  }, 120_000);
+
+  it('the backtest report on the BTCUSDT capture (USDT, prices in the tens of thousands): labels fit', async () => {
+    const platform = openLocalPlatform(join(dir, 'home-btc'));
+    let html: string;
+    try {
+      html = (
+        await runBacktestRequest(platform, {
+          strategy: 'as',
+          source: { kind: 'files', paths: [BINANCE_CAPTURE] },
+          params: { minSpreadFraction: '0.00002', gamma: '0.1' },
+          writeLake: false,
+        })
+      ).html;
+    } finally {
+      await platform.close();
+    }
+    const file = join(dir, 'backtest-btc.html');
+    writeFileSync(file, html);
+    const { layouts, page, requests } = await chartLayouts(browser, file);
+    expect(requests).toEqual([]);
+    expect(layoutProblems(layouts)).toEqual([]);
+    expect(layouts.map((l) => l.chart)).toEqual(expect.arrayContaining(['drawdown', 'quotes-trades']));
+    expect(page).toMatch(/Total PnL\s+−?[\d,]+\.\d\d USDT/);
+    expect(page).toMatch(/Profit factor\s+\d+\.\d\d/);
   }, 120_000);
 
   it('the study report: labels fit and axis titles stay clear of the ticks', async () => {
