@@ -1,5 +1,18 @@
-/** Plain-text tables and CSV for query results and summaries. */
+/** Plain-text tables and CSV for query results and summaries; the figure formatters the CLI shares with reports. */
 import type { QueryValue } from '../core/ports/query-engine.ts';
+import type { Currency } from '../core/report/format.ts';
+import { formatMoney, formatRatio, KRW, USDT } from '../core/report/format.ts';
+import type { RunEntry } from '../usecases/run-index.ts';
+
+export {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  formatPrice,
+  formatRatio,
+  KRW,
+  USDT,
+} from '../core/report/format.ts';
 
 export function textTable(headers: string[], rows: QueryValue[][]): string[] {
   const cells = rows.map((row) => row.map(cellText));
@@ -30,6 +43,15 @@ function cellText(value: QueryValue): string {
   return value === null ? 'NULL' : String(value);
 }
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+/** The currency of a market's money figures. */
+export function marketCurrency(market: 'krx' | 'binance'): Currency {
+  return market === 'krx' ? KRW : USDT;
+}
+
+/** An indexed run's PnL or best value: money with its unit, or a ratio (a Sharpe objective). */
+export function formatRunValue(run: Pick<RunEntry, 'value' | 'currency' | 'measure'>): string {
+  if (run.value === null || run.value === undefined) return '–';
+  const money = run.currency === KRW.code ? KRW : run.currency === USDT.code ? USDT : undefined;
+  const text = money ? formatMoney(run.value, money, { unit: true }) : formatRatio(run.value);
+  return run.measure === 'pnl' ? text : `${run.measure} ${text}`;
 }

@@ -19,6 +19,8 @@ import { EVENT_TRADE } from '../core/market/events.ts';
 import type { EventColumns } from '../core/market/events.ts';
 import { krxTradeEvents } from '../core/market/krx-events.ts';
 import type { TradeTick } from '../core/market/krx-events.ts';
+import { optionTickSize } from '../core/market/krx-contract.ts';
+import { BTCUSDT_SPEC } from '../core/market/instrument-specs.ts';
 import { kstToUtcMs } from '../core/market/kst.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import {
@@ -30,6 +32,7 @@ import {
   utcDateOf,
 } from '../core/report/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
+import { KRW, USDT } from '../core/report/format.ts';
 import { runBacktest } from '../core/sim/index.ts';
 import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
@@ -150,6 +153,8 @@ export async function runBacktestRequest(
       },
       dataSource: loaded.dataSource,
       notes: instrumentNotes(result, market),
+      currency: market === 'krx' ? KRW : USDT,
+      priceTick: market === 'krx' ? optionTickSize : BTCUSDT_SPEC.tickSize,
     },
     metrics,
     trades,

@@ -3,7 +3,7 @@
  * prints the report. Steps are small use cases of their own so tests can run them one by one.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STANDARD_QUERIES } from '../core/lake/standard-queries.ts';
 import type { Platform } from '../core/ports/platform.ts';
@@ -18,7 +18,8 @@ import type { BacktestSummary } from './backtest.ts';
 import { ingestFiles } from './ingest-files.ts';
 import type { FinalizeOutput } from './research/finalize.ts';
 import { runStudyLocal } from './research/local-workflow.ts';
-import type { FileIngest } from './ingest-files.ts';
+import type { FileIngest, IngestFilesOptions } from './ingest-files.ts';
+import type { RecordOutput } from './research/steps.ts';
 import { listTables } from './list-tables.ts';
 import type { TableStatus } from './list-tables.ts';
 import { summariseBinanceCapture, summariseKrxFiles } from './read-market-files.ts';
@@ -40,7 +41,24 @@ export interface DemoOptions {
   seed?: string;
   /** Trading days of synthetic market to generate (default 5: a week). */
   syntheticDays?: number;
+  /**
+   * Told when each phase starts and ends (and of progress inside the long ones), so the CLI can say what
+   * it is doing: a fresh home takes about a minute.
+   */
+  onPhase?: (event: DemoPhaseEvent) => void;
 }
+
+export interface DemoPhase {
+  /** 1-based position and the number of phases in this run. */
+  index: number;
+  total: number;
+  name: string;
+}
+
+export type DemoPhaseEvent =
+  | { state: 'start'; phase: DemoPhase }
+  | { state: 'progress'; phase: DemoPhase; detail: string }
+  | { state: 'end'; phase: DemoPhase; seconds: number; detail: string };
 
 export interface DemoReport {
   doctor: DoctorReport;
@@ -63,13 +81,71 @@ export interface DemoReport {
 }
 
 export async function runDemo(platform: Platform, options: DemoOptions): Promise<DemoReport> {
-  const doctor = await runDoctor(platform);
-  const realDay = await readRealDay();
-  const syntheticWeek = await generateAndReadWeek(options);
-  const binance = await summariseBinanceCapture(BINANCE_CAPTURE);
-  const lake = await ingestIntoLake(platform, [...realDayFiles(), ...syntheticWeek.xmlFiles]);
-  const backtests = await demoBacktests(platform);
-  const tuning = options.home ? await demoTuning(platform, options.home, options.seed ?? 'demo') : undefined;
+  const total = options.home ? 7 : 6;
+  let index = 0;
+  const notify = options.onPhase ?? (() => {});
+  const phase = async <T>(
+    name: string,
+    work: (progress: (detail: string) => void) => Promise<T>,
+    detail: (result: T) => string,
+  ): Promise<T> => {
+    const current: DemoPhase = { index: ++index, total, name };
+    notify({ state: 'start', phase: current });
+    const started = performance.now();
+    const result = await work((text) => notify({ state: 'progress', phase: current, detail: text }));
+    notify({
+      state: 'end',
+      phase: current,
+      seconds: (performance.now() - started) / 1000,
+      detail: detail(result),
+    });
+    return result;
+  };
+  const doctor = await phase(
+    'doctor: check every store',
+    () => runDoctor(platform),
+    (r) => (r.ok ? 'all checks passed' : 'some checks FAILED'),
+  );
+  const realDay = await phase(
+    'read the real KRX day',
+    () => readRealDay(),
+    (r) => `${r.length} files`,
+  );
+  const syntheticWeek = await phase(
+    'generate a synthetic week with faults and read it back',
+    () => generateAndReadWeek(options),
+    (r) => `${r.generated.files.length} files`,
+  );
+  const binance = await phase(
+    'read the Binance BTCUSDT capture',
+    () => summariseBinanceCapture(BINANCE_CAPTURE),
+    (r) => `${r.messages} messages`,
+  );
+  const files = [...realDayFiles(), ...syntheticWeek.xmlFiles];
+  const lake = await phase(
+    `ingest ${files.length} files into the lake and run the standard queries`,
+    (progress) =>
+      ingestIntoLake(platform, files, {
+        onStart: (file, i, count) => progress(`file ${i + 1}/${count} ${basename(file)}`),
+      }),
+    (r) => `${r.ingested.filter((f) => !f.error).length} of ${r.ingested.length} files ingested`,
+  );
+  const backtests = await phase(
+    'backtest A&S on the real KRX day and on the BTCUSDT capture',
+    (progress) => demoBacktests(platform, progress),
+    (r) => `${r.length} backtests`,
+  );
+  const home = options.home;
+  const tuning = home
+    ? await phase(
+        'tuning study: 16 TPE trials over the synthetic week',
+        (progress) =>
+          demoTuning(platform, home, options.seed ?? 'demo', (p) =>
+            progress(`${p.complete} complete, ${p.failed} failed`),
+          ),
+        (r) => `${r.complete} trials complete, ${r.failed} failed`,
+      )
+    : undefined;
   return { doctor, realDay, syntheticWeek, binance, lake, backtests, tuning };
 }
 
@@ -78,7 +154,12 @@ export async function runDemo(platform: Platform, options: DemoOptions): Promise
  * 16 TPE trials of A&S's γ, κ and spread clamp, two at a time, walk-forward over the week, the best and
  * Seed B's manual parameters compared on its last day. Rerunning the demo finds the study finished.
  */
-export async function demoTuning(platform: Platform, home: string, seed: string): Promise<FinalizeOutput> {
+export async function demoTuning(
+  platform: Platform,
+  home: string,
+  seed: string,
+  onProgress?: (progress: RecordOutput) => void,
+): Promise<FinalizeOutput> {
   return runStudyLocal(
     platform,
     {
@@ -89,7 +170,7 @@ export async function demoTuning(platform: Platform, home: string, seed: string)
       walkForward: { trainDays: 2, validateDays: 1, testDays: 1 },
       fixedParams: { 'risk.maxDailyLoss': 'Infinity', 'risk.maxDrawdownAmount': 'Infinity' },
     },
-    { home },
+    { home, onProgress },
   );
 }
 
@@ -97,25 +178,34 @@ export async function demoTuning(platform: Platform, home: string, seed: string)
  * Avellaneda–Stoikov on the real KRX day (all codes, from the lake) and on the real BTCUSDT capture (with a
  * tighter minimum spread than Seed B's 0.1 %, which never fills in six minutes of BTC).
  */
-export async function demoBacktests(platform: Platform): Promise<BacktestSummary[]> {
+export async function demoBacktests(
+  platform: Platform,
+  progress: (detail: string) => void = () => {},
+): Promise<BacktestSummary[]> {
   return [
     await runBacktestRequest(platform, {
       strategy: 'as',
       source: { kind: 'table' },
       from: '2025-12-01',
       to: '2025-12-01',
+      onProgress: (stage) => progress(`KRX day: ${stage}`),
     }),
     await runBacktestRequest(platform, {
       strategy: 'as',
       source: { kind: 'files', paths: [BINANCE_CAPTURE] },
       params: { minSpreadFraction: '0.00002', gamma: '0.1' },
+      onProgress: (stage) => progress(`BTCUSDT: ${stage}`),
     }),
   ];
 }
 
 /** Ingests files through the ETL (idempotent: a second demo run finds them unchanged) and runs the standard queries. */
-export async function ingestIntoLake(platform: Platform, files: string[]): Promise<DemoReport['lake']> {
-  const ingested = await ingestFiles(platform, files);
+export async function ingestIntoLake(
+  platform: Platform,
+  files: string[],
+  options: IngestFilesOptions = {},
+): Promise<DemoReport['lake']> {
+  const ingested = await ingestFiles(platform, files, options);
   const queries: DemoReport['lake']['queries'] = [];
   for (const name of ['daily-summary', 'quarantine-report']) {
     const query = STANDARD_QUERIES.find((q) => q.name === name)!;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +21,18 @@ function quotelab(args: string[], env: Record<string, string | undefined> = {}) 
 describe('quotelab CLI', () => {
   it('demo runs the doctor on the embedded platform and says what works so far', () => {
     const { status, stdout, stderr, home } = quotelab(['demo']);
-    expect(stderr).toBe(''); // no stray warnings
     expect(status).toBe(0);
+    // stderr says what runs, phase by phase, and nothing else (no stray warnings)
+    const phaseLines = stderr.trim().split('\n');
+    for (const line of phaseLines) expect(line).toMatch(/^demo \[\d\/7\] /);
+    const starts = phaseLines.filter((line) => line.endsWith(' …'));
+    const ends = phaseLines.filter((line) => / done in \d+\.\d s: /.test(line));
+    expect(starts.map((line) => line.slice(0, 10))).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((i) => `demo [${i}/7]`),
+    );
+    expect(ends.map((line) => line.slice(0, 10))).toEqual(starts.map((line) => line.slice(0, 10)));
+    expect(stderr).toContain('demo [7/7] done in');
+    expect(stderr).toMatch(/demo \[5\/7\] {3}file 24\/24 /);
     expect(stdout).toContain(`home          ${home}`);
     expect(stdout).toContain('all checks passed');
     expect(stdout).toMatch(/✓ object store\s+write, conditional write, read, delete/);
@@ -59,10 +69,56 @@ describe('quotelab CLI', () => {
       );
     expect(tuning, stdout).not.toBeNull();
     expect(tuning![1]).toBe('16');
+    expect(tuning![2]).toBe(join(home, 'reports', 'demo-week-demo.html'));
     expect(readFileSync(tuning![2]!, 'utf8')).toContain('Tuning study demo-week-demo');
+    for (const m of backtests) expect(m[4]!.startsWith(join(home, 'reports'))).toBe(true);
+    // every report is in the run index: two backtests and the study, newest first
+    const runs = spawnSync(
+      process.execPath,
+      [join(ROOT, 'src/cli/main.ts'), '--home', home, '--json', 'runs'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(runs.status).toBe(0);
+    const listed = JSON.parse(runs.stdout).runs as Array<{ id: string; kind: string; report: string }>;
+    expect(listed.map((r) => r.kind).sort()).toEqual(['backtest', 'backtest', 'study']);
+    expect(listed.map((r) => r.report).sort()).toEqual([...backtests.map((m) => m[4]!), tuning![2]!].sort());
     expect(stdout).toContain('What quotelab does so far:');
     expect(stdout).toContain('✓ Avellaneda–Stoikov and signal backtests');
     expect(stdout).toContain('✓ TPE tuning and walk-forward studies');
+  });
+
+  it('demo says which phase runs as soon as it starts, long before its report', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'quotelab-home-'));
+    const child = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), '--home', home, 'demo'], {
+      cwd: ROOT,
+      env: { ...process.env, QUOTELAB_TARGET: undefined },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    try {
+      // Wait until the first two phases have started and ended, then stop the demo.
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (/demo \[2\/7\] done in /.test(stderr)) resolve();
+        });
+        child.on('close', () => reject(new Error(`demo ended first: ${stderr}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    expect(stderr.split('\n').slice(0, 4)).toEqual([
+      'demo [1/7] doctor: check every store …',
+      expect.stringMatching(/^demo \[1\/7\] done in \d+\.\d s: all checks passed$/),
+      'demo [2/7] read the real KRX day …',
+      expect.stringMatching(/^demo \[2\/7\] done in \d+\.\d s: 4 files$/),
+    ]);
+    expect(stdout).toBe(''); // the report comes at the end; the phases came first
   });
 
   it('doctor --json prints one JSON document', () => {
@@ -111,6 +167,36 @@ describe('quotelab CLI', () => {
     });
     expect(status).toBe(1);
     expect(JSON.parse(stdout).error).toMatch(/target aws needs/);
+  });
+
+  it('usage errors with --json are one JSON document on stdout, nothing on stderr', () => {
+    const cases: Array<{ args: string[]; error: RegExp; code: string }> = [
+      { args: ['bogus'], error: /^unknown command 'bogus'/, code: 'commander.unknownCommand' },
+      {
+        args: ['backtest', '--source', 'table'],
+        error: /required option '--strategy <name>' not specified/,
+        code: 'commander.missingMandatoryOptionValue',
+      },
+      { args: ['doctor', '--nope'], error: /unknown option '--nope'/, code: 'commander.unknownOption' },
+      { args: [], error: /^no command given$/, code: 'commander.help' },
+    ];
+    for (const { args, error, code } of cases) {
+      const { status, stdout, stderr } = quotelab(['--json', ...args]);
+      expect(status, args.join(' ')).toBe(1);
+      expect(stderr, args.join(' ')).toBe('');
+      const document = JSON.parse(stdout);
+      expect(document.error).toMatch(error);
+      expect(document.code).toBe(code);
+    }
+  });
+
+  it('--help and --version with --json are JSON too', () => {
+    const help = quotelab(['--json', 'doctor', '--help']);
+    expect(help.status).toBe(0);
+    expect(JSON.parse(help.stdout).help).toMatch(/^Usage: quotelab doctor/);
+    const version = quotelab(['--json', '--version']);
+    expect(version.status).toBe(0);
+    expect(JSON.parse(version.stdout).version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('bin/quotelab runs on the repository Node 22 even when the system Node comes first on PATH', () => {

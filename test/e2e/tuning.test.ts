@@ -145,6 +145,22 @@ describe('tuning studies', () => {
       const second = spawnSync(process.execPath, cli, { encoding: 'utf8' });
       expect(second.status, second.stderr).toBe(0);
       expect(second.stderr).toContain('(resumed)');
+      // The report is copied to <home>/reports/ and the study is in the run index.
+      const reportPath = join(home, 'reports', 'killed.html');
+      expect(second.stdout).toContain(`report ${reportPath}`);
+      expect(readFileSync(reportPath, 'utf8')).toContain('Tuning study killed');
+      const runs = spawnSync(process.execPath, [cli[0]!, '--home', home, '--json', 'runs'], {
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(runs.stdout).runs).toEqual([
+        expect.objectContaining({
+          id: 'killed',
+          kind: 'study',
+          measure: 'pnl',
+          currency: 'KRW',
+          report: reportPath,
+        }),
+      ]);
       const after = await store.trials('killed');
       const complete = after.filter((t) => t.state === 'complete');
       expect(complete).toHaveLength(32);

@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runBacktestRequest } from '../../usecases/backtest.ts';
 import type { BacktestSummary, FillModelName, StrategyName } from '../../usecases/backtest.ts';
+import { saveBacktestReport } from '../../usecases/run-index.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
+import { formatCount, formatMoney, formatPercent, formatRatio, marketCurrency } from '../format.ts';
 import { printJson, printLines } from '../output.ts';
 
 interface BacktestOptions {
@@ -121,9 +123,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         bar?.stop();
         await platform.close();
       }
-      const reportPath = resolve(options.report ?? join(global.home, 'reports', `${summary.runId}.html`));
-      mkdirSync(dirname(reportPath), { recursive: true });
-      writeFileSync(reportPath, summary.html);
+      const reportPath = saveBacktestReport(global.home, summary, { path: options.report, when: new Date() });
       const exported: string[] = [];
       if (options.export) {
         const dir = resolve(options.export);
@@ -157,6 +157,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
           cvar: m.cvar,
           turnover: m.turnover,
           fillRate: m.fillRate,
+          closedTrades: m.closedTrades,
           pnlByRegime: m.pnlByRegime,
         },
         report: reportPath,
@@ -165,10 +166,13 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         seconds: summary.seconds,
       };
       if (global.json) return printJson(json);
+      const money = (value: number) => formatMoney(value, marketCurrency(summary.market), { unit: true });
+      const n = formatCount;
       printLines([
-        `${summary.strategy} on ${summary.dataSource}: ${summary.events.toLocaleString('en-US')} events, ${summary.instruments} instruments, ${summary.seconds.toFixed(1)} s`,
-        `  fills ${s.fills} (maker ${s.makerFills}, taker ${s.takerFills}), orders ${s.ordersSent}, cancels ${s.ordersCancelled}, risk halts ${s.riskHalts}, reduce-only ${s.riskReduceOnly}`,
-        `  PnL ${m.totalPnl.toFixed(2)}, Sharpe ${fmt(m.returns.sharpe)}, Sortino ${fmt(m.returns.sortino)} (${m.returns.basis} returns × √${m.returns.periodsPerYear}), max drawdown ${m.maxDrawdown.amount.toFixed(2)}`,
+        `${summary.strategy} on ${summary.dataSource}: ${n(summary.events)} events, ${n(summary.instruments)} instruments, ${summary.seconds.toFixed(1)} s`,
+        `  fills ${n(s.fills)} (maker ${n(s.makerFills)}, taker ${n(s.takerFills)}), orders ${n(s.ordersSent)}, cancels ${n(s.ordersCancelled)}, risk halts ${n(s.riskHalts)}, reduce-only ${n(s.riskReduceOnly)}`,
+        `  PnL ${money(m.totalPnl)}, Sharpe ${formatRatio(m.returns.sharpe)}, Sortino ${formatRatio(m.returns.sortino)} (${m.returns.basis} returns × √${formatCount(m.returns.periodsPerYear)}), max drawdown ${money(m.maxDrawdown.amount)}`,
+        `  hit rate ${formatPercent(m.closedTrades.hitRate)}, profit factor ${formatRatio(m.closedTrades.profitFactor)} (${n(m.closedTrades.closing)} closing fills)`,
         `  run ${summary.runId}; report ${reportPath}${exported.length ? `; exported ${exported.length} CSV files to ${resolve(options.export!)}` : ''}`,
         ...(Object.keys(summary.lakeSnapshots).length
           ? [`  lake: ${Object.keys(summary.lakeSnapshots).join(', ')} (run_id = '${summary.runId}')`]
@@ -179,8 +183,4 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function fmt(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(2);
 }

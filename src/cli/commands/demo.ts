@@ -1,12 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ReadSummary } from '../../core/xml/krx-rows.ts';
 import { runDemo } from '../../usecases/demo.ts';
-import type { DemoReport } from '../../usecases/demo.ts';
+import type { DemoPhaseEvent, DemoReport } from '../../usecases/demo.ts';
+import { saveBacktestReport, saveStudyReport } from '../../usecases/run-index.ts';
 import { openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
-import { textTable } from '../format.ts';
+import { BTCUSDT_SPEC } from '../../core/market/instrument-specs.ts';
+import { formatCount, formatMoney, formatPrice, KRW, marketCurrency, textTable } from '../format.ts';
 import { mark, printJson, printLines } from '../output.ts';
 import { formatDoctor } from './doctor.ts';
 
@@ -43,19 +44,22 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       const options = globals();
       const platform = openPlatform(options);
       let report: DemoReport;
+      let tuningReport: string | undefined;
       try {
         report = await runDemo(platform, {
           workDir: join(resolve(options.home), 'demo'),
           home: options.target === 'local' ? resolve(options.home) : undefined,
           seed: local.seed,
+          // Phases on stderr, so a first run (about a minute) says what it is doing; stdout stays the report.
+          onPhase: options.json ? undefined : (event) => process.stderr.write(`${formatPhase(event)}\n`),
         });
+        const when = new Date();
+        for (const backtest of report.backtests)
+          backtest.reportPath = saveBacktestReport(options.home, backtest, { when });
+        if (report.tuning)
+          tuningReport = await saveStudyReport(platform, options.home, report.tuning, { when });
       } finally {
         await platform.close();
-      }
-      for (const backtest of report.backtests) {
-        backtest.reportPath = join(resolve(options.home), 'reports', `${backtest.runId}.html`);
-        mkdirSync(dirname(backtest.reportPath), { recursive: true });
-        writeFileSync(backtest.reportPath, backtest.html);
       }
       if (options.json) {
         const backtests = report.backtests.map((b) => ({
@@ -65,17 +69,19 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
           totalPnl: b.metrics.totalPnl,
           report: b.reportPath,
         }));
-        printJson({ ...report, backtests, capabilities: CAPABILITIES });
-      } else
-        printLines(
-          formatDemo(report, {
-            tuningReport: report.tuning
-              ? join(resolve(options.home), 'objects', 'data', report.tuning.reportKeys.html)
-              : undefined,
-          }),
-        );
+        const tuning = report.tuning && { ...report.tuning, report: tuningReport };
+        printJson({ ...report, backtests, tuning, capabilities: CAPABILITIES });
+      } else printLines(formatDemo(report, { tuningReport }));
       if (!report.doctor.ok || report.lake.ingested.some((file) => file.error)) process.exitCode = 1;
     });
+}
+
+/** "demo [3/7] generate a synthetic week …" when a phase starts, "demo [3/7] done in 4.2 s: …" when it ends. */
+export function formatPhase(event: DemoPhaseEvent): string {
+  const tag = `demo [${event.phase.index}/${event.phase.total}]`;
+  if (event.state === 'start') return `${tag} ${event.phase.name} …`;
+  if (event.state === 'progress') return `${tag}   ${event.detail}`;
+  return `${tag} done in ${event.seconds.toFixed(1)} s: ${event.detail}`;
 }
 
 export function formatDemo(report: DemoReport, paths: { tuningReport?: string } = {}): string[] {
@@ -92,12 +98,12 @@ export function formatDemo(report: DemoReport, paths: { tuningReport?: string } 
     ...formatSummaries(report.realDay),
     '',
     `2. A synthetic week (seed ${week.generated.seed}, ${week.generated.days[0]} to ${week.generated.days.at(-1)}, faults injected: ${faults(week.generated.faultCounts)}), written as KRX XML and read back:`,
-    `   ${week.generated.files.length} files, ${week.generated.ticks.toLocaleString('en-US')} ticks, ${(week.generated.bytes / 1024 / 1024).toFixed(1)} MiB in ${week.generated.seconds.toFixed(1)} s; true regimes (minutes): ${regimes}`,
-    `   read back: ${sum(ticks(week.read), 'accepted').toLocaleString('en-US')} ticks and ${sum(codes(week.read), 'accepted').toLocaleString('en-US')} codes accepted, ${sum(week.read, 'quarantined')} quarantined (${injected(week.generated.faultCounts)} faults were injected)`,
+    `   ${week.generated.files.length} files, ${formatCount(week.generated.ticks)} ticks, ${(week.generated.bytes / 1024 / 1024).toFixed(1)} MiB in ${week.generated.seconds.toFixed(1)} s; true regimes (minutes): ${regimes}`,
+    `   read back: ${formatCount(sum(ticks(week.read), 'accepted'))} ticks and ${formatCount(sum(codes(week.read), 'accepted'))} codes accepted, ${formatCount(sum(week.read, 'quarantined'))} quarantined (${injected(week.generated.faultCounts)} faults were injected)`,
     '',
     `3. The Binance BTCUSDT capture (${b.file}):`,
-    `   ${b.messages.toLocaleString('en-US')} messages (${b.unknown} unknown, ${b.malformed} malformed) over ${b.durationSeconds.toFixed(0)} s;` +
-      ` order book in sync with ${b.sequenceGaps} sequence gaps; ${b.snapshots} one-second snapshots; mid ${b.firstMid?.toFixed(2)} → ${b.lastMid?.toFixed(2)}`,
+    `   ${formatCount(b.messages)} messages (${b.unknown} unknown, ${b.malformed} malformed) over ${b.durationSeconds.toFixed(0)} s;` +
+      ` order book in sync with ${b.sequenceGaps} sequence gaps; ${b.snapshots} one-second snapshots; mid ${formatPrice(b.firstMid ?? NaN, BTCUSDT_SPEC.tickSize)} → ${formatPrice(b.lastMid ?? NaN, BTCUSDT_SPEC.tickSize)}`,
     '',
     `4. The lake: the real day and the synthetic week through the ETL (${formatOutcomes(report)}); tables:`,
     ...textTable(
@@ -116,9 +122,8 @@ export function formatDemo(report: DemoReport, paths: { tuningReport?: string } 
     '5. Backtests (Avellaneda–Stoikov, default fees; BTC with a 0.002 % minimum spread and γ = 0.1), reports written:',
     ...report.backtests.flatMap((b) => {
       const s = b.result.stats;
-      const n = (x: number) => x.toLocaleString('en-US');
-      const money = (x: number) =>
-        `${x.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${b.market === 'krx' ? 'KRW' : 'USDT'}`;
+      const n = formatCount;
+      const money = (x: number) => formatMoney(x, marketCurrency(b.market), { unit: true });
       const fees = b.metrics.fees.netFees;
       return [
         `   ${b.dataSource}: ${n(b.events)} events, ${n(b.instruments)} instrument${b.instruments === 1 ? '' : 's'}, ${n(s.fills)} fills, ${n(b.result.snapshots.length)} snapshots`,
@@ -147,7 +152,7 @@ function formatTuning(report: DemoReport, reportPath: string | undefined): strin
     ];
   const oos = tuning.outOfSample;
   const best = tuning.best;
-  const krw = (x: number) => `${Math.round(x).toLocaleString('en-US')} KRW`;
+  const krw = (x: number) => formatMoney(x, KRW, { unit: true });
   return [
     `6. Tuning study ${tuning.studyId} (stepfunctions/tuning.asl.json run locally, TPE, walk-forward over the synthetic week):`,
     `   ${tuning.complete} trials complete, ${tuning.failed} failed` +
@@ -170,7 +175,7 @@ function formatSummaries(summaries: ReadSummary[]): string[] {
   return summaries.map((s) => {
     const what =
       s.kind === 'tick'
-        ? `${s.accepted.toLocaleString('en-US')} ticks, ${s.codes} codes`
+        ? `${formatCount(s.accepted)} ticks, ${s.codes} codes`
         : `${s.accepted} contract codes`;
     const span = s.firstTs !== undefined ? `, ${kst(s.firstTs)}–${kst(s.lastTs!)} KST` : '';
     return `   ${s.srcFile.padEnd(34)} ${what}${span}, ${s.quarantined} quarantined, ${s.encoding}`;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { FinalizeOutput } from '../../usecases/research/finalize.ts';
@@ -7,8 +7,10 @@ import { runStudyDirect } from '../../usecases/research/direct.ts';
 import { runStudyLocal } from '../../usecases/research/local-workflow.ts';
 import { runStudyOnAws } from '../../usecases/research/aws-workflow.ts';
 import type { RecordOutput } from '../../usecases/research/steps.ts';
+import { saveStudyReport } from '../../usecases/run-index.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
+import { formatMoney, formatPercent, formatRatio, KRW } from '../format.ts';
 import { printJson, printLines } from '../output.ts';
 
 interface TuneOptions {
@@ -44,9 +46,10 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
         ? new SingleBar({ format: 'tune [{bar}] {value}/{total} trials · best {best}', hideCursor: true })
         : undefined;
       let total = 0;
+      const objectiveText = objectiveFormat(spec);
       const onProgress = (progress: RecordOutput) => {
         const best = progress.best
-          ? `${progress.best.value.toFixed(2)} (trial ${progress.best.number})`
+          ? `${objectiveText(progress.best.value)} (trial ${progress.best.number})`
           : '–';
         if (bar) bar.update(progress.complete + progress.failed, { best });
         else if (!global.json)
@@ -55,6 +58,7 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
           );
       };
       let result: FinalizeOutput;
+      let location: string;
       try {
         const onInit = (init: { studyId: string; trials: number; resumed: boolean; folds: number }) => {
           total = init.trials;
@@ -73,20 +77,19 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
             onInit,
             onProgress,
           });
+        // One place for results: a copy under <home>/reports/, indexed for `quotelab runs`.
+        location = await saveStudyReport(platform, global.home, result, { when: new Date() });
       } finally {
         bar?.stop();
         await platform.close();
       }
-      const location =
-        global.target === 'aws'
-          ? `${platform.data.location.replace(/\/$/, '')}/${result.reportKeys.html}`
-          : join(resolve(global.home), 'objects', 'data', result.reportKeys.html);
       if (global.json) return printJson({ ...result, report: location });
+      const krw = (value: number) => formatMoney(value, KRW, { unit: true });
       const oos = result.outOfSample;
       printLines([
         `study ${result.studyId}: ${result.complete} complete, ${result.failed} failed`,
         result.best
-          ? `  best trial ${result.best.number}: ${result.best.value.toFixed(2)} with ${Object.entries(
+          ? `  best trial ${result.best.number}: ${objectiveText(result.best.value)} with ${Object.entries(
               result.best.params,
             )
               .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
@@ -94,14 +97,20 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
           : '  no complete trial',
         ...(oos
           ? [
-              `  out of sample: tuned PnL ${oos.tunedPnl.toFixed(2)} vs manual ${oos.manualPnl.toFixed(2)}` +
+              `  out of sample: tuned PnL ${krw(oos.tunedPnl)} vs manual ${krw(oos.manualPnl)}` +
                 (Number.isFinite(oos.pnlImprovement)
-                  ? ` (${(oos.pnlImprovement * 100).toFixed(1)} % of |manual|)`
+                  ? ` (${formatPercent(oos.pnlImprovement, 1)} of |manual|)`
                   : '') +
-                `; max drawdown ${oos.tunedMaxDrawdown.toFixed(2)} vs ${oos.manualMaxDrawdown.toFixed(2)}`,
+                `; max drawdown ${krw(oos.tunedMaxDrawdown)} vs ${krw(oos.manualMaxDrawdown)}`,
             ]
           : []),
         `  report ${location}`,
       ]);
     });
+}
+
+/** Objective values as the study report shows them: a ratio for sharpe, KRW for pnl and utility. */
+function objectiveFormat(spec: unknown): (value: number) => string {
+  const name = (spec as { objective?: { name?: unknown } } | null)?.objective?.name;
+  return name === 'sharpe' ? formatRatio : (value) => formatMoney(value, KRW, { unit: true });
 }

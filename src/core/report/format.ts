@@ -27,6 +27,62 @@ export function formatCompact(value: number, significant = 6): string {
   return text.startsWith('-') ? `−${text.slice(1)}` : text;
 }
 
+/**
+ * One formatter per kind of figure, shared by the CLI and the reports, so a figure reads the same
+ * everywhere: money in its currency's decimals (KRW whole won: "−1,234,567", no ".00"), prices with the
+ * decimals of their instrument's tick, percentages, counts, and ratios (Sharpe, profit factor).
+ */
+
+/** A currency and the decimals its amounts are shown with. */
+export interface Currency {
+  code: string;
+  decimals: number;
+  /** Decimals of fees and rebates, which are small per fill (USDT: 4; KRW: whole won). */
+  feeDecimals: number;
+}
+
+export const KRW: Currency = Object.freeze({ code: 'KRW', decimals: 0, feeDecimals: 0 });
+export const USDT: Currency = Object.freeze({ code: 'USDT', decimals: 2, feeDecimals: 4 });
+
+/** An amount of money: 1234567.4 KRW → "1,234,567" ("1,234,567 KRW" with `unit`). */
+export function formatMoney(
+  value: number,
+  currency: Currency,
+  options: { unit?: boolean; decimals?: number } = {},
+): string {
+  const text = formatNumber(value, options.decimals ?? currency.decimals);
+  return options.unit === true && Number.isFinite(value) ? `${text} ${currency.code}` : text;
+}
+
+/** The instrument's tick at a price: a fixed size, or a function of the price (KRX options: 0.01 / 0.05). */
+export type TickSize = number | ((price: number) => number);
+
+/** A price with the decimals of its tick: 3.4 on a 0.01 tick → "3.40", 97123.4 on 0.01 → "97,123.40". */
+export function formatPrice(value: number, tick: TickSize): string {
+  if (!Number.isFinite(value)) return formatNumber(value);
+  return formatNumber(value, tickDecimals(typeof tick === 'function' ? tick(value) : tick));
+}
+
+/** Decimals needed to write a tick size exactly: 0.05 → 2, 0.5 → 1, 1 → 0, 0.00001 → 5. */
+export function tickDecimals(tick: number): number {
+  if (!(tick > 0) || !Number.isFinite(tick)) return 2;
+  for (let decimals = 0; decimals < 12; decimals++) {
+    const scaled = tick * 10 ** decimals;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return decimals;
+  }
+  return 12;
+}
+
+/** A count: 1234567 → "1,234,567". */
+export function formatCount(value: number): string {
+  return formatNumber(value, 0);
+}
+
+/** A dimensionless ratio (Sharpe, Sortino, profit factor, turnover): two decimals. */
+export function formatRatio(value: number): string {
+  return formatNumber(value, 2);
+}
+
 /** A wall-clock time zone for display: UTC, or e.g. KST (offset 9 h). */
 export interface DisplayZone {
   offsetMs: number;

@@ -1,32 +1,37 @@
 /**
  * A run's report as one self-contained HTML document: inline CSS and inline SVG, no scripts, fonts,
  * images or links, so it opens offline and can be archived next to the run (S3 or local). Contents: run
- * metadata, the metrics table (with how each number was computed), the equity curve, inventory over
- * time, our quotes against the market's trades in a time window, our quoted spread per regime, PnL per
+ * metadata, the metrics table (with how each number was computed), the equity curve, the drawdown
+ * (underwater) curve, inventory over time, our quotes against the market's trades in a time window, our quoted spread per regime, PnL per
  * regime, daily PnL and the first trades of the trade log.
  *
  * Size is bounded whatever the run's length: every chart series is downsampled (min–max decimation,
  * downsample.ts) to `maxPointsPerSeries` (default 2,000) and the tables to `tradeRows` and `dayRows`.
- * Every interpolated string is escaped (escape.ts); numbers go through the locale-free formatters.
+ * Every interpolated string is escaped (escape.ts); numbers go through the locale-free formatters, one per
+ * kind of figure (format.ts): money in the run's currency, prices with their instrument's tick.
  */
 import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../sim/types.ts';
 import { downsampleMinMax } from './downsample.ts';
 import { escapeHtml } from './escape.ts';
-import type { DisplayZone } from './format.ts';
+import type { Currency, DisplayZone, TickSize } from './format.ts';
 import {
   formatClock,
   formatCompact,
+  formatCount,
   formatDateTime,
   formatDuration,
+  formatMoney,
   formatNumber,
   formatPercent,
+  formatPrice,
+  tickDecimals,
   UTC_ZONE,
 } from './format.ts';
-import { metricRows } from './metric-rows.ts';
+import { metricRows, UNSPECIFIED_CURRENCY } from './metric-rows.ts';
 import type { RunMetrics } from './metrics.ts';
 import { onCapital } from './metrics.ts';
 import { quotedSpreadByRegime } from './regime-stats.ts';
-import type { Point, Series } from './svg.ts';
+import type { AxisFormat, Point, Series } from './svg.ts';
 import { barChart, boxChart, timeChart } from './svg.ts';
 
 export interface ReportMetadata {
@@ -43,6 +48,10 @@ export interface ReportMetadata {
   codeVersion?: string;
   /** When the report was made (given by the caller: rendering never reads the clock). */
   generatedAtMs?: number;
+  /** The currency of PnL, equity and fees (default: two decimals, no unit). */
+  currency?: Currency;
+  /** The traded instruments' tick, for prices (default: six significant digits). */
+  priceTick?: TickSize;
   notes?: readonly string[];
 }
 
@@ -103,6 +112,7 @@ export interface HtmlReportInput {
 
 const COLORS = {
   equity: '#1565c0',
+  drawdown: '#c62828',
   position: '#6a1b9a',
   marketBid: '#9e9e9e',
   marketAsk: '#bdbdbd',
@@ -115,9 +125,38 @@ const COLORS = {
   ourSell: '#b71c1c',
 };
 
+/** How the report writes each kind of figure. */
+interface Figures {
+  currency: Currency;
+  /** An amount of money with its unit. */
+  money: (value: number) => string;
+  /** Fees and rebates: small amounts, with the currency's fee decimals. */
+  fee: (value: number) => string;
+  price: (value: number) => string;
+  /** Axis labels with just the decimals their step needs. */
+  moneyAxis: AxisFormat;
+}
+
+function figuresFor(meta: ReportMetadata): Figures {
+  const currency = meta.currency ?? UNSPECIFIED_CURRENCY;
+  const unit = currency.code !== '';
+  const tick = meta.priceTick;
+  return {
+    currency,
+    money: (value) => formatMoney(value, currency, { unit }),
+    fee: (value) => formatMoney(value, currency, { decimals: currency.feeDecimals }),
+    price: (value) => (tick === undefined ? formatCompact(value) : formatPrice(value, tick)),
+    moneyAxis: (value, step) => formatMoney(value, currency, { decimals: tickDecimals(step) }),
+  };
+}
+
+/** Price axis labels: round values with the decimals their step needs. */
+const priceAxis: AxisFormat = (value, step) => formatNumber(value, tickDecimals(step));
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const options: HtmlReportOptions = { ...DEFAULT_HTML_REPORT_OPTIONS, ...input.options };
   const { meta, metrics } = input;
+  const figures = figuresFor(meta);
   const instrument = metrics.instrument;
   const snapshots = input.snapshots.filter((s) => instrument === undefined || s.instrument === instrument);
   const trades = input.trades.filter((t) => instrument === undefined || t.instrument === instrument);
@@ -127,18 +166,20 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     snapshots: readonly SnapshotRecord[];
     trades: readonly TradeLogEntry[];
   } = input.focus ?? { instrument, snapshots, trades };
+  const capitalCurve = onCapital(snapshots, metrics.initialCapital, metrics.equityAtStart);
   const body = [
-    header(title, meta, metrics, options.zone),
-    metricsSection(metrics, options.zone),
+    header(title, meta, metrics, options.zone, figures),
+    metricsSection(metrics, options.zone, figures),
     '<section><h2>Charts</h2>',
-    equityChart(onCapital(snapshots, metrics.initialCapital, metrics.equityAtStart), options),
+    equityChart(capitalCurve, options, figures),
+    drawdownChart(capitalCurve, metrics.initialCapital, options, figures),
     inventoryChart(snapshots, trades, options),
     quotesChart(focus.snapshots, focus.trades, input.marketTrades ?? [], focus.instrument, options),
     spreadChart(focus.snapshots, input.regimes),
-    regimePnlChart(metrics),
+    regimePnlChart(metrics, figures),
     '</section>',
-    dailySection(metrics, options.dayRows),
-    tradeLogSection(trades, options),
+    dailySection(metrics, options.dayRows, figures),
+    tradeLogSection(trades, options, figures),
     footer(meta, options.zone),
   ].join('\n');
   return htmlPage(title, body);
@@ -174,7 +215,13 @@ figure.chart{margin:14px 0}figcaption{margin-bottom:4px}svg.chart-svg{width:100%
 small{color:#757575}.trades{font-size:12px}footer{margin-top:30px;color:#9e9e9e;font-size:12px}
 `;
 
-function header(title: string, meta: ReportMetadata, metrics: RunMetrics, zone: DisplayZone): string {
+function header(
+  title: string,
+  meta: ReportMetadata,
+  metrics: RunMetrics,
+  zone: DisplayZone,
+  figures: Figures,
+): string {
   const start = meta.periodStartMs ?? metrics.period.startMs;
   const end = meta.periodEndMs ?? metrics.period.endMs;
   const rows: Array<[string, string]> = [
@@ -187,7 +234,7 @@ function header(title: string, meta: ReportMetadata, metrics: RunMetrics, zone: 
         `${formatDateTime(start, zone)} to ${formatDateTime(end, zone)} ${zone.label} (${formatDuration(end - start)})`,
       ),
     ],
-    ['Initial capital', escapeHtml(formatNumber(metrics.initialCapital))],
+    ['Initial capital', escapeHtml(figures.money(metrics.initialCapital))],
   ];
   if (meta.codeVersion !== undefined)
     rows.push(['Code version', `<code>${escapeHtml(meta.codeVersion)}</code>`]);
@@ -207,8 +254,8 @@ function header(title: string, meta: ReportMetadata, metrics: RunMetrics, zone: 
   return `<header><h1>${escapeHtml(title)}</h1><table class="meta">${table}</table></header>`;
 }
 
-function metricsSection(metrics: RunMetrics, zone: DisplayZone): string {
-  const rows = metricRows(metrics, zone)
+function metricsSection(metrics: RunMetrics, zone: DisplayZone, figures: Figures): string {
+  const rows = metricRows(metrics, zone, figures.currency)
     .map(
       (row) =>
         `<tr><th>${escapeHtml(row.label)}</th><td class="num">${escapeHtml(row.value)}</td><td class="note">${escapeHtml(row.note)}</td></tr>`,
@@ -217,7 +264,7 @@ function metricsSection(metrics: RunMetrics, zone: DisplayZone): string {
   const regimeRows = metrics.pnlByRegime
     .map(
       (entry) =>
-        `<tr><td>${escapeHtml(entry.regime)}</td><td class="num">${escapeHtml(formatNumber(entry.pnl))}</td>` +
+        `<tr><td>${escapeHtml(entry.regime)}</td><td class="num">${escapeHtml(figures.money(entry.pnl))}</td>` +
         `<td class="num">${escapeHtml(formatDuration(entry.durationMs))}</td></tr>`,
     )
     .join('');
@@ -233,7 +280,11 @@ function bounded(points: readonly Point[], options: HtmlReportOptions): Point[] 
   return downsampleMinMax(points, options.maxPointsPerSeries, (point) => point.y);
 }
 
-function equityChart(snapshots: readonly SnapshotRecord[], options: HtmlReportOptions): string {
+function equityChart(
+  snapshots: readonly SnapshotRecord[],
+  options: HtmlReportOptions,
+  figures: Figures,
+): string {
   const points = bounded(
     snapshots.map((s) => ({ x: s.ts, y: s.equity })),
     options,
@@ -241,12 +292,42 @@ function equityChart(snapshots: readonly SnapshotRecord[], options: HtmlReportOp
   return timeChart({
     id: 'equity-curve',
     title: 'Equity curve',
-    yLabel: 'equity',
+    yLabel: unitLabel('equity', figures),
     zone: options.zone,
-    yFormat: (value) => formatNumber(value, 2),
+    yFormat: figures.moneyAxis,
     series: [{ label: 'equity (capital + mark-to-mid PnL)', color: COLORS.equity, points, style: 'line' }],
-    note: `${formatNumber(snapshots.length, 0)} snapshots, ${formatNumber(points.length, 0)} drawn`,
+    note: `${formatCount(snapshots.length)} snapshots, ${formatCount(points.length)} drawn`,
   });
+}
+
+/** Equity below its running peak (from the initial capital), ≤ 0: the underwater curve. */
+function drawdownChart(
+  snapshots: readonly SnapshotRecord[],
+  initialCapital: number,
+  options: HtmlReportOptions,
+  figures: Figures,
+): string {
+  let peak = initialCapital;
+  const underwater = snapshots.map((s) => {
+    if (s.equity > peak) peak = s.equity;
+    return { x: s.ts, y: s.equity - peak };
+  });
+  const points = bounded(underwater, options);
+  return timeChart({
+    id: 'drawdown',
+    title: 'Drawdown',
+    yLabel: unitLabel('drawdown', figures),
+    zone: options.zone,
+    yFormat: figures.moneyAxis,
+    zeroLine: true,
+    series: [{ label: 'equity − running peak', color: COLORS.drawdown, points, style: 'line' }],
+    note: 'the running peak starts at the initial capital; the deepest point is the max drawdown',
+  });
+}
+
+/** An axis title with the currency: "equity (KRW)". */
+function unitLabel(name: string, figures: Figures): string {
+  return figures.currency.code === '' ? name : `${name} (${figures.currency.code})`;
 }
 
 function inventoryChart(
@@ -329,6 +410,7 @@ function quotesChart(
     title: `Quotes against trades${instrument === undefined ? '' : `, ${instrument}`}, ${span}`,
     yLabel: 'price',
     zone: options.zone,
+    yFormat: priceAxis,
     series,
     note: `${formatDateTime(window.startMs, options.zone)} to ${formatDateTime(window.endMs, options.zone)}; ${shown.length} snapshots, ${market.length} market trades, ${ours.length} fills in the window`,
   });
@@ -348,24 +430,24 @@ function spreadChart(snapshots: readonly SnapshotRecord[], regimes: RegimeSeries
   });
 }
 
-function regimePnlChart(metrics: RunMetrics): string {
+function regimePnlChart(metrics: RunMetrics, figures: Figures): string {
   return barChart({
     id: 'pnl-by-regime',
     title: 'PnL per regime',
-    yLabel: 'PnL',
+    yLabel: unitLabel('PnL', figures),
     bars: metrics.pnlByRegime.map((entry) => ({ label: entry.regime, value: entry.pnl })),
-    yFormat: (value) => formatNumber(value, 2),
+    yFormat: figures.moneyAxis,
   });
 }
 
-function dailySection(metrics: RunMetrics, maxRows: number): string {
+function dailySection(metrics: RunMetrics, maxRows: number, figures: Figures): string {
   const rows = metrics.daily
     .slice(0, maxRows)
     .map(
       (day) =>
-        `<tr><td>${escapeHtml(day.day)}</td><td class="num">${escapeHtml(formatNumber(day.pnl))}</td>` +
-        `<td class="num">${escapeHtml(formatPercent(day.return, 3))}</td><td class="num">${escapeHtml(formatNumber(day.closeEquity))}</td>` +
-        `<td class="num">${day.fills}</td></tr>`,
+        `<tr><td>${escapeHtml(day.day)}</td><td class="num">${escapeHtml(figures.money(day.pnl))}</td>` +
+        `<td class="num">${escapeHtml(formatPercent(day.return, 3))}</td><td class="num">${escapeHtml(figures.money(day.closeEquity))}</td>` +
+        `<td class="num">${formatCount(day.fills)}</td></tr>`,
     )
     .join('');
   const more =
@@ -378,20 +460,24 @@ function dailySection(metrics: RunMetrics, maxRows: number): string {
   );
 }
 
-function tradeLogSection(trades: readonly TradeLogEntry[], options: HtmlReportOptions): string {
+function tradeLogSection(
+  trades: readonly TradeLogEntry[],
+  options: HtmlReportOptions,
+  figures: Figures,
+): string {
   const shown = trades.slice(0, options.tradeRows);
   const cells = (trade: TradeLogEntry): string[] => [
     formatDateTime(trade.ts, options.zone),
     trade.side,
-    formatCompact(trade.price),
+    figures.price(trade.price),
     formatCompact(trade.quantity),
-    formatNumber(trade.cost),
-    formatNumber(trade.fee, 4),
-    formatNumber(trade.rebate, 4),
-    formatNumber(trade.realizedPnl),
+    formatMoney(trade.cost, figures.currency),
+    figures.fee(trade.fee),
+    figures.fee(trade.rebate),
+    formatMoney(trade.realizedPnl, figures.currency),
     formatCompact(trade.positionAfter),
     trade.liquidity,
-    formatCompact(trade.spreadAtTrade),
+    figures.price(trade.spreadAtTrade),
     trade.regime,
     trade.profitable === undefined ? '–' : trade.profitable ? 'yes' : 'no',
     trade.note,

@@ -2,8 +2,16 @@
  * RunMetrics as labelled rows (label, formatted value, how it was computed), shared by the HTML report
  * and any text output. The notes carry the conventions (annualisation, CVaR method) next to the numbers.
  */
-import type { DisplayZone } from './format.ts';
-import { formatCompact, formatDateTime, formatNumber, formatPercent, UTC_ZONE } from './format.ts';
+import type { Currency, DisplayZone } from './format.ts';
+import {
+  formatCompact,
+  formatCount,
+  formatDateTime,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  UTC_ZONE,
+} from './format.ts';
 import type { RunMetrics } from './metrics.ts';
 
 export interface MetricRow {
@@ -12,33 +20,42 @@ export interface MetricRow {
   note: string;
 }
 
-export function metricRows(metrics: RunMetrics, zone: DisplayZone = UTC_ZONE): MetricRow[] {
+/** Money of unknown currency: two decimals, no unit. */
+export const UNSPECIFIED_CURRENCY: Currency = Object.freeze({ code: '', decimals: 2, feeDecimals: 4 });
+
+export function metricRows(
+  metrics: RunMetrics,
+  zone: DisplayZone = UTC_ZONE,
+  currency: Currency = UNSPECIFIED_CURRENCY,
+): MetricRow[] {
   const { returns, maxDrawdown, inventory, liquidity, fees, fillRate, turnover, profitableTrades } = metrics;
+  const closed = metrics.closedTrades;
+  const money = (value: number) => formatMoney(value, currency, { unit: currency.code !== '' });
   return [
     {
       label: 'Total PnL',
-      value: formatNumber(metrics.totalPnl),
-      note: `final equity ${formatNumber(metrics.finalEquity)} − initial capital ${formatNumber(metrics.initialCapital)}`,
+      value: money(metrics.totalPnl),
+      note: `final equity ${money(metrics.finalEquity)} − initial capital ${money(metrics.initialCapital)}`,
     },
     { label: 'Total return', value: formatPercent(metrics.totalReturn), note: 'total PnL / initial capital' },
     {
       label: 'Period',
       value: `${metrics.period.days} day(s)`,
-      note: `${formatDateTime(metrics.period.startMs, zone)} to ${formatDateTime(metrics.period.endMs, zone)} ${zone.label}; ${metrics.period.snapshots} snapshots, ${metrics.period.fills} fills`,
+      note: `${formatDateTime(metrics.period.startMs, zone)} to ${formatDateTime(metrics.period.endMs, zone)} ${zone.label}; ${formatCount(metrics.period.snapshots)} snapshots, ${formatCount(metrics.period.fills)} fills`,
     },
     {
       label: 'Sharpe (annualised)',
-      value: formatNumber(returns.sharpe),
+      value: formatRatio(returns.sharpe),
       note: `${returns.method}. Basis ${returns.basisReason}`,
     },
     {
       label: 'Sortino (annualised)',
-      value: formatNumber(returns.sortino),
+      value: formatRatio(returns.sortino),
       note: `same ${returns.basis} returns; downside deviation ${formatCompact(returns.downsideDeviation)} per period`,
     },
     {
       label: 'Max drawdown',
-      value: `${formatNumber(maxDrawdown.amount)} (${formatPercent(maxDrawdown.fraction)})`,
+      value: `${money(maxDrawdown.amount)} (${formatPercent(maxDrawdown.fraction)})`,
       note:
         `largest fall from a running peak (from the initial capital); in currency from ` +
         `${formatDateTime(maxDrawdown.peakTs, zone)} to ${formatDateTime(maxDrawdown.troughTs, zone)}; ` +
@@ -51,13 +68,13 @@ export function metricRows(metrics: RunMetrics, zone: DisplayZone = UTC_ZONE): M
     },
     {
       label: 'Turnover',
-      value: `${formatNumber(turnover.turnover)} ×`,
-      note: `${formatNumber(turnover.tradedNotional)} traded; ${turnover.method}`,
+      value: `${formatRatio(turnover.turnover)} ×`,
+      note: `${money(turnover.tradedNotional)} traded; ${turnover.method}`,
     },
     {
       label: 'Fill rate',
       value: formatPercent(fillRate.rate),
-      note: `${fillRate.fills} fills / ${fillRate.ordersSent} orders sent`,
+      note: `${formatCount(fillRate.fills)} fills / ${formatCount(fillRate.ordersSent)} orders sent`,
     },
     {
       label: 'Inventory',
@@ -68,18 +85,28 @@ export function metricRows(metrics: RunMetrics, zone: DisplayZone = UTC_ZONE): M
     },
     {
       label: 'Maker / taker',
-      value: `${liquidity.makerFills} / ${liquidity.takerFills}`,
+      value: `${formatCount(liquidity.makerFills)} / ${formatCount(liquidity.takerFills)}`,
       note: `maker share ${formatPercent(liquidity.makerShare)} of fills, ${formatPercent(liquidity.makerNotionalShare)} of notional`,
     },
     {
       label: 'Fees',
-      value: formatNumber(fees.netFees),
-      note: `net: ${formatNumber(fees.feesPaid)} paid − ${formatNumber(fees.rebates)} rebates received`,
+      value: money(fees.netFees),
+      note: `net: ${money(fees.feesPaid)} paid − ${money(fees.rebates)} rebates received`,
     },
     {
       label: 'Profitable trades',
       value: formatPercent(profitableTrades.ratio),
-      note: `${profitableTrades.profitable} of ${profitableTrades.labelled} labelled fills (mark-to-mid a fixed horizon later, net of the fee)`,
+      note: `${formatCount(profitableTrades.profitable)} of ${formatCount(profitableTrades.labelled)} labelled fills (mark-to-mid a fixed horizon later, net of the fee)`,
+    },
+    {
+      label: 'Hit rate',
+      value: formatPercent(closed.hitRate),
+      note: `${formatCount(closed.winning)} winning of ${formatCount(closed.closing)} closing fills; ${closed.method}`,
+    },
+    {
+      label: 'Profit factor',
+      value: formatRatio(closed.profitFactor),
+      note: `gross profit ${money(closed.grossProfit)} / gross loss ${money(closed.grossLoss)} of the closing fills; ${closed.method}`,
     },
   ];
 }

@@ -152,6 +152,20 @@ export interface RunMetrics {
   pnlByRegime: RegimePnl[];
   /** Trades the engine labelled profitable (mark-to-mid a fixed horizon later, net of the fee) / labelled trades. */
   profitableTrades: { labelled: number; profitable: number; ratio: number };
+  /**
+   * Closing fills (those that realised PnL): hit rate = winners / closing fills, profit factor = gross
+   * profit / gross loss of their realised PnL (before fees, which the fee metrics report).
+   */
+  closedTrades: {
+    closing: number;
+    winning: number;
+    hitRate: number;
+    grossProfit: number;
+    grossLoss: number;
+    /** grossProfit / grossLoss: Infinity with profits and no loss, NaN with neither. */
+    profitFactor: number;
+    method: string;
+  };
 }
 
 /** UTC calendar date of a time, 'YYYY-MM-DD' (a day boundary for 24/7 markets). */
@@ -242,6 +256,7 @@ export function computeRunMetrics(run: RunRecord, options: MetricsOptions = {}):
     fees: feeStats(trades),
     pnlByRegime: pnlByRegime(snapshots, run.initialCapital, options.regimes),
     profitableTrades: profitableStats(trades),
+    closedTrades: closedTradeStats(trades),
   };
 }
 
@@ -420,6 +435,31 @@ function profitableStats(trades: readonly TradeLogEntry[]): RunMetrics['profitab
     if (trade.profitable) profitable++;
   }
   return { labelled, profitable, ratio: profitable / labelled };
+}
+
+function closedTradeStats(trades: readonly TradeLogEntry[]): RunMetrics['closedTrades'] {
+  let closing = 0;
+  let winning = 0;
+  let grossProfit = 0;
+  let grossLoss = 0;
+  for (const trade of trades) {
+    if (trade.realizedPnl === 0 || !Number.isFinite(trade.realizedPnl)) continue;
+    closing++;
+    if (trade.realizedPnl > 0) {
+      winning++;
+      grossProfit += trade.realizedPnl;
+    } else grossLoss -= trade.realizedPnl;
+  }
+  return {
+    closing,
+    winning,
+    hitRate: winning / closing,
+    grossProfit,
+    grossLoss,
+    profitFactor: grossLoss > 0 ? grossProfit / grossLoss : grossProfit > 0 ? Infinity : NaN,
+    method:
+      'over fills that closed (part of) a position: realised PnL against the average entry price, before fees',
+  };
 }
 
 function sum<T>(items: readonly T[], value: (item: T) => number): number {

@@ -9,9 +9,19 @@
  * measure of which parameters the objective moves with (not Optuna's fANOVA).
  */
 import { escapeHtml } from './escape.ts';
-import { formatCompact, formatNumber, formatPercent } from './format.ts';
+import type { Currency } from './format.ts';
+import {
+  formatCompact,
+  formatCount,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  KRW,
+  tickDecimals,
+  USDT,
+} from './format.ts';
 import { htmlPage } from './html.ts';
-import type { Series } from './svg.ts';
+import type { AxisFormat, Series } from './svg.ts';
 import { xyChart } from './svg.ts';
 
 export type ReportParamValue = number | string | boolean;
@@ -58,6 +68,26 @@ export interface StudyReport {
     pnlImprovement: number;
   };
   importance: Array<{ param: string; importance: number }>;
+  /** Currency of PnL and drawdowns (default KRW: studies run on KRX ticks). */
+  currency?: string;
+}
+
+function currencyOf(report: StudyReport): Currency {
+  return report.currency === USDT.code ? USDT : KRW;
+}
+
+/** Objective values: money for pnl and utility (PnL − λ·drawdown), a ratio for sharpe. */
+function objectiveFormat(report: StudyReport): (value: number) => string {
+  return report.objective === 'sharpe'
+    ? formatRatio
+    : (value) => formatMoney(value, currencyOf(report), { unit: true });
+}
+
+function objectiveAxis(report: StudyReport): AxisFormat {
+  return report.objective === 'sharpe'
+    ? (value, step) =>
+        formatMoney(value, { code: '', decimals: 0, feeDecimals: 0 }, { decimals: tickDecimals(step) })
+    : (value, step) => formatMoney(value, currencyOf(report), { decimals: tickDecimals(step) });
 }
 
 /** |Spearman ρ| of each numeric parameter with the value, normalised to sum to 1 (all 0 if nothing varies). */
@@ -120,7 +150,7 @@ function summaryTable(report: StudyReport): string {
     [
       'Best',
       report.best
-        ? `trial ${report.best.number}: ${formatCompact(report.best.value)} — ${paramsText(report.best.params)}`
+        ? `trial ${report.best.number}: ${objectiveFormat(report)(report.best.value)} — ${paramsText(report.best.params)}`
         : '–',
     ],
   ];
@@ -131,9 +161,11 @@ function outOfSampleSection(report: StudyReport): string {
   const oos = report.outOfSample;
   if (!oos)
     return '<section><h2>Out of sample</h2><p>No out-of-sample evaluation (no complete trial).</p></section>';
+  const currency = currencyOf(report);
+  const money = (value: number) => formatMoney(value, currency, { unit: true });
   const row = (label: string, r: OutOfSampleResult) =>
-    `<tr><th>${escapeHtml(label)}</th><td class="num">${formatNumber(r.pnl)}</td><td class="num">${formatNumber(r.maxDrawdown)}</td>` +
-    `<td class="num">${r.fills}</td><td>${escapeHtml(r.dailyPnl.map((d) => formatNumber(d, 0)).join(', '))}</td><td>${escapeHtml(paramsText(r.params))}</td></tr>`;
+    `<tr><th>${escapeHtml(label)}</th><td class="num">${escapeHtml(money(r.pnl))}</td><td class="num">${escapeHtml(money(r.maxDrawdown))}</td>` +
+    `<td class="num">${formatCount(r.fills)}</td><td>${escapeHtml(r.dailyPnl.map((d) => formatMoney(d, currency)).join(', '))}</td><td>${escapeHtml(paramsText(r.params))}</td></tr>`;
   const verdict = Number.isFinite(oos.pnlImprovement)
     ? `Tuned PnL is ${formatPercent(oos.pnlImprovement, 1)} ${oos.pnlImprovement >= 0 ? 'better' : 'worse'} than the manual parameters' ` +
       `(relative to |manual PnL|); max drawdown ${oos.tuned.maxDrawdown <= oos.manual.maxDrawdown ? 'not worse' : 'worse'}.`
@@ -171,8 +203,9 @@ function historyChart(report: StudyReport): string {
     id: 'history',
     title: 'Optimisation history',
     xLabel: 'trial',
-    yLabel: report.objective,
+    yLabel: report.objective === 'sharpe' ? 'sharpe' : `${report.objective} (${currencyOf(report).code})`,
     series,
+    yFormat: objectiveAxis(report),
     zeroLine: true,
   });
 }
@@ -227,7 +260,7 @@ function trialsTable(report: StudyReport): string {
     .sort((a, b) => a.number - b.number)
     .map(
       (t) =>
-        `<tr><td class="num">${t.number}</td><td>${escapeHtml(t.state)}</td><td class="num">${t.value === undefined ? '–' : formatCompact(t.value)}</td>` +
+        `<tr><td class="num">${t.number}</td><td>${escapeHtml(t.state)}</td><td class="num">${t.value === undefined ? '–' : escapeHtml(objectiveFormat(report)(t.value))}</td>` +
         `<td>${escapeHtml(paramsText(t.params))}</td><td class="note">${escapeHtml(t.error ?? '')}</td></tr>`,
     )
     .join('');

@@ -27,9 +27,45 @@ export interface Series {
 
 const WIDTH = 880;
 const HEIGHT = 260;
-const MARGIN = { top: 12, right: 16, bottom: 28, left: 86 };
-const PLOT_WIDTH = WIDTH - MARGIN.left - MARGIN.right;
-const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
+/**
+ * Fixed margins; the left one is computed per chart from its widest y tick label (see `yAxisLayout`) so
+ * labels such as "100,000,000" are never cut off by the viewport and never run into the axis title.
+ */
+const MARGIN = { top: 12, right: 20, bottom: 28 };
+/** Charts with an x-axis title below the tick labels. */
+const TITLED_BOTTOM = 42;
+/** Room for the rotated y-axis title at the left edge, and the gap between tick labels and the plot. */
+const Y_TITLE_BAND = 24;
+const TICK_GAP = 6;
+const TICK_FONT_PX = 11;
+
+/** The plot area of one chart. */
+interface Layout {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+function layoutFor(left: number, bottomMargin: number = MARGIN.bottom): Layout {
+  return { left, right: WIDTH - MARGIN.right, top: MARGIN.top, bottom: HEIGHT - bottomMargin };
+}
+
+/**
+ * A generous estimate of a label's width at the tick font (no font metrics without a browser): digits and
+ * most letters about 0.6 em, separators about 0.35 em, wide glyphs 0.9 em. Over-estimating only wastes a
+ * few pixels of plot; under-estimating clips labels.
+ */
+export function estimateTextWidth(text: string, fontPx: number = TICK_FONT_PX): number {
+  let em = 0;
+  for (const char of text) {
+    if (",.:;'|!il".includes(char)) em += 0.35;
+    else if (' '.includes(char)) em += 0.3;
+    else if ('MWmw%∞—'.includes(char) || char.charCodeAt(0) > 0x2e7f) em += 0.95;
+    else em += 0.64;
+  }
+  return em * fontPx;
+}
 
 function round(value: number): string {
   return String(Math.round(value * 10) / 10);
@@ -123,20 +159,40 @@ function frame(id: string, title: string, body: string, keys: string, note?: str
   );
 }
 
-function yAxis(scale: Scale, format: (value: number) => string, yLabel: string): string {
+/** A y tick formatter; `step` is the distance between ticks, so a label can show just enough decimals. */
+export type AxisFormat = (value: number, step: number) => string;
+
+interface YAxis {
+  ticks: Array<{ value: number; label: string }>;
+  /** The left margin that fits the widest label and the axis title. */
+  left: number;
+}
+
+function yAxisLayout(domain: readonly [number, number], format: AxisFormat): YAxis {
+  const values = niceTicks(domain[0], domain[1]);
+  const step = values.length > 1 ? values[1]! - values[0]! : Math.abs(domain[1] - domain[0]);
+  const ticks = values.map((value) => ({ value, label: format(value, step) }));
+  const widest = Math.max(0, ...ticks.map((tick) => estimateTextWidth(tick.label)));
+  return { ticks, left: Math.ceil(Y_TITLE_BAND + widest + TICK_GAP) };
+}
+
+function yAxis(axis: YAxis, scale: Scale, layout: Layout, yLabel: string): string {
   const parts: string[] = [];
-  for (const tick of niceTicks(scale.domain[0], scale.domain[1])) {
-    const y = round(scale(tick));
+  for (const tick of axis.ticks) {
+    const y = round(scale(tick.value));
     parts.push(
-      `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}"/>` +
-        `<text class="tick" x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeHtml(format(tick))}</text>`,
+      `<line class="grid" x1="${layout.left}" x2="${layout.right}" y1="${y}" y2="${y}"/>` +
+        `<text class="tick" x="${layout.left - TICK_GAP}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeHtml(tick.label)}</text>`,
     );
   }
   parts.push(
-    `<text class="axis-label" transform="translate(12 ${MARGIN.top + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
+    `<text class="axis-label" transform="translate(${Y_TITLE_BAND / 2 + 4} ${round((layout.top + layout.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
   );
   return parts.join('');
 }
+
+/** Default y labels: up to six significant digits. */
+const compactFormat: AxisFormat = (value) => formatCompact(value);
 
 function noData(): string {
   return `<text class="empty" x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no data</text>`;
@@ -165,10 +221,12 @@ function seriesPath(series: Series, x: Scale, y: Scale): string {
 }
 
 /**
- * The x and y scales of a plot over every finite point of its series (y with 5 % of room above and below),
- * or undefined when there is no such point.
+ * The x and y domains of a plot over every finite point of its series (y with 5 % of room above and
+ * below), or undefined when there is no such point.
  */
-function plotScales(seriesList: readonly Series[]): { x: Scale; y: Scale } | undefined {
+function plotDomains(
+  seriesList: readonly Series[],
+): { x: [number, number]; y: [number, number] } | undefined {
   let xLow = Infinity;
   let xHigh = -Infinity;
   let yLow = Infinity;
@@ -183,11 +241,23 @@ function plotScales(seriesList: readonly Series[]): { x: Scale; y: Scale } | und
     }
   }
   if (xLow > xHigh) return undefined;
-  const x = linearScale(padDomain(xLow, xHigh), MARGIN.left, WIDTH - MARGIN.right);
-  const [padLow, padHigh] = padDomain(yLow, yHigh);
-  const margin = (padHigh - padLow) * 0.05;
-  const y = linearScale([padLow - margin, padHigh + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
-  return { x, y };
+  return { x: padDomain(xLow, xHigh), y: withRoom(padDomain(yLow, yHigh)) };
+}
+
+/** 5 % of the span added above and below. */
+function withRoom([low, high]: [number, number]): [number, number] {
+  const margin = (high - low) * 0.05;
+  return [low - margin, high + margin];
+}
+
+function yScale(domain: readonly [number, number], layout: Layout): Scale {
+  return linearScale(domain, layout.bottom, layout.top);
+}
+
+function zeroLine(show: boolean | undefined, y: Scale, layout: Layout): string {
+  return show === true && y.domain[0] < 0 && y.domain[1] > 0
+    ? `<line class="zero" x1="${layout.left}" x2="${layout.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`
+    : '';
 }
 
 export interface TimeChartSpec {
@@ -196,7 +266,7 @@ export interface TimeChartSpec {
   yLabel: string;
   series: readonly Series[];
   zone: DisplayZone;
-  yFormat?: (value: number) => string;
+  yFormat?: AxisFormat;
   /** Draw a line at y = 0 when it is in range. */
   zeroLine?: boolean;
   note?: string;
@@ -204,10 +274,12 @@ export interface TimeChartSpec {
 
 export function timeChart(spec: TimeChartSpec): string {
   const keys = legend(spec.series);
-  const scales = plotScales(spec.series);
-  if (!scales) return frame(spec.id, spec.title, noData(), keys, spec.note);
-  const { x, y } = scales;
-  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  const domains = plotDomains(spec.series);
+  if (!domains) return frame(spec.id, spec.title, noData(), keys, spec.note);
+  const axis = yAxisLayout(domains.y, spec.yFormat ?? compactFormat);
+  const layout = layoutFor(axis.left);
+  const x = linearScale(domains.x, layout.left, layout.right);
+  const y = yScale(domains.y, layout);
   const ticks = timeTicks(x.domain[0], x.domain[1], spec.zone);
   const xAxis = ticks.values
     .map(
@@ -215,16 +287,12 @@ export function timeChart(spec: TimeChartSpec): string {
         `<text class="tick" x="${round(x(tick))}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(ticks.label(tick))}</text>`,
     )
     .join('');
-  const zero =
-    spec.zeroLine === true && y.domain[0] < 0 && y.domain[1] > 0
-      ? `<line class="zero" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`
-      : '';
   const paths = spec.series.map((series) => seriesPath(series, x, y)).join('');
   const zoneNote = `time in ${spec.zone.label}`;
   return frame(
     spec.id,
     spec.title,
-    yAxis(y, format, spec.yLabel) + zero + xAxis + paths,
+    yAxis(axis, y, layout, spec.yLabel) + zeroLine(spec.zeroLine, y, layout) + xAxis + paths,
     keys,
     spec.note === undefined ? zoneNote : `${spec.note}; ${zoneNote}`,
   );
@@ -237,7 +305,7 @@ export interface XyChartSpec {
   yLabel: string;
   series: readonly Series[];
   xFormat?: (value: number) => string;
-  yFormat?: (value: number) => string;
+  yFormat?: AxisFormat;
   zeroLine?: boolean;
   note?: string;
 }
@@ -245,25 +313,30 @@ export interface XyChartSpec {
 /** A chart over a numeric x axis (e.g. trial numbers), with round ticks on both axes. */
 export function xyChart(spec: XyChartSpec): string {
   const keys = legend(spec.series);
-  const scales = plotScales(spec.series);
-  if (!scales) return frame(spec.id, spec.title, noData(), keys, spec.note);
-  const { x, y } = scales;
+  const domains = plotDomains(spec.series);
+  if (!domains) return frame(spec.id, spec.title, noData(), keys, spec.note);
+  const axis = yAxisLayout(domains.y, spec.yFormat ?? compactFormat);
+  const layout = layoutFor(axis.left, TITLED_BOTTOM);
+  const x = linearScale(domains.x, layout.left, layout.right);
+  const y = yScale(domains.y, layout);
   const xFormat = spec.xFormat ?? ((value: number) => formatCompact(value));
+  // Tick labels just below the plot, the axis title below them with a clear gap.
   const xAxis =
     niceTicks(x.domain[0], x.domain[1])
       .map(
         (tick) =>
-          `<text class="tick" x="${round(x(tick))}" y="${HEIGHT - 22}" text-anchor="middle">${escapeHtml(xFormat(tick))}</text>`,
+          `<text class="tick" x="${round(x(tick))}" y="${layout.bottom + 16}" text-anchor="middle">${escapeHtml(xFormat(tick))}</text>`,
       )
       .join('') +
-    `<text class="axis-label" x="${MARGIN.left + (WIDTH - MARGIN.left - MARGIN.right) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`;
-  const zero =
-    spec.zeroLine === true && y.domain[0] < 0 && y.domain[1] > 0
-      ? `<line class="zero" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`
-      : '';
+    `<text class="axis-label" x="${round((layout.left + layout.right) / 2)}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`;
   const paths = spec.series.map((series) => seriesPath(series, x, y)).join('');
-  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
-  return frame(spec.id, spec.title, yAxis(y, format, spec.yLabel) + zero + xAxis + paths, keys, spec.note);
+  return frame(
+    spec.id,
+    spec.title,
+    yAxis(axis, y, layout, spec.yLabel) + zeroLine(spec.zeroLine, y, layout) + xAxis + paths,
+    keys,
+    spec.note,
+  );
 }
 
 export interface BarChartSpec {
@@ -271,7 +344,7 @@ export interface BarChartSpec {
   title: string;
   yLabel: string;
   bars: readonly { label: string; value: number }[];
-  yFormat?: (value: number) => string;
+  yFormat?: AxisFormat;
   note?: string;
 }
 
@@ -283,25 +356,27 @@ export function barChart(spec: BarChartSpec): string {
   const bars = spec.bars.filter((bar) => Number.isFinite(bar.value));
   if (bars.length === 0) return frame(spec.id, spec.title, noData(), '', spec.note);
   const values = bars.map((bar) => bar.value);
-  const [low, high] = padDomain(Math.min(0, ...values), Math.max(0, ...values));
-  const margin = (high - low) * 0.05;
-  const y = linearScale([low - margin, high + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
-  const slot = PLOT_WIDTH / bars.length;
+  const domain = withRoom(padDomain(Math.min(0, ...values), Math.max(0, ...values)));
+  const format = spec.yFormat ?? compactFormat;
+  const axis = yAxisLayout(domain, format);
+  const layout = layoutFor(axis.left);
+  const y = yScale(domain, layout);
+  const slot = (layout.right - layout.left) / bars.length;
   const barWidth = Math.min(80, slot * 0.6);
-  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  const step = axis.ticks.length > 1 ? axis.ticks[1]!.value - axis.ticks[0]!.value : 1;
   const body = bars
     .map((bar, index) => {
-      const centre = MARGIN.left + slot * (index + 0.5);
+      const centre = layout.left + slot * (index + 0.5);
       const top = y(Math.max(0, bar.value));
       const bottom = y(Math.min(0, bar.value));
       return (
-        `<rect x="${round(centre - barWidth / 2)}" y="${round(top)}" width="${round(barWidth)}" height="${round(Math.max(0.5, bottom - top))}" fill="${bar.value >= 0 ? POSITIVE : NEGATIVE}"><title>${escapeHtml(`${bar.label}: ${format(bar.value)}`)}</title></rect>` +
+        `<rect x="${round(centre - barWidth / 2)}" y="${round(top)}" width="${round(barWidth)}" height="${round(Math.max(0.5, bottom - top))}" fill="${bar.value >= 0 ? POSITIVE : NEGATIVE}"><title>${escapeHtml(`${bar.label}: ${format(bar.value, step)}`)}</title></rect>` +
         `<text class="tick" x="${round(centre)}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(bar.label)}</text>`
       );
     })
     .join('');
-  const zero = `<line class="zero" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`;
-  return frame(spec.id, spec.title, yAxis(y, format, spec.yLabel) + body + zero, '', spec.note);
+  const zero = `<line class="zero" x1="${layout.left}" x2="${layout.right}" y1="${round(y(0))}" y2="${round(y(0))}"/>`;
+  return frame(spec.id, spec.title, yAxis(axis, y, layout, spec.yLabel) + body + zero, '', spec.note);
 }
 
 export interface BoxChartSpec {
@@ -309,7 +384,7 @@ export interface BoxChartSpec {
   title: string;
   yLabel: string;
   boxes: readonly { label: string; stats: BoxStats }[];
-  yFormat?: (value: number) => string;
+  yFormat?: AxisFormat;
   note?: string;
 }
 
@@ -317,29 +392,31 @@ export interface BoxChartSpec {
 export function boxChart(spec: BoxChartSpec): string {
   const boxes = spec.boxes.filter((box) => box.stats.count > 0);
   if (boxes.length === 0) return frame(spec.id, spec.title, noData(), '', spec.note);
-  const [low, high] = padDomain(
-    Math.min(...boxes.map((b) => b.stats.min)),
-    Math.max(...boxes.map((b) => b.stats.max)),
+  const domain = withRoom(
+    padDomain(Math.min(...boxes.map((b) => b.stats.min)), Math.max(...boxes.map((b) => b.stats.max))),
   );
-  const margin = (high - low) * 0.05;
-  const y = linearScale([low - margin, high + margin], MARGIN.top + PLOT_HEIGHT, MARGIN.top);
-  const slot = PLOT_WIDTH / boxes.length;
+  const format = spec.yFormat ?? compactFormat;
+  const axis = yAxisLayout(domain, format);
+  const layout = layoutFor(axis.left);
+  const y = yScale(domain, layout);
+  const slot = (layout.right - layout.left) / boxes.length;
   const boxWidth = Math.min(70, slot * 0.5);
-  const format = spec.yFormat ?? ((value: number) => formatCompact(value));
+  const step = axis.ticks.length > 1 ? axis.ticks[1]!.value - axis.ticks[0]!.value : 1;
+  const label = (value: number) => format(value, step);
   const body = boxes
-    .map(({ label, stats }, index) => {
-      const centre = MARGIN.left + slot * (index + 0.5);
+    .map(({ label: name, stats }, index) => {
+      const centre = layout.left + slot * (index + 0.5);
       const left = centre - boxWidth / 2;
-      const summary = `${label}: n ${stats.count}, min ${format(stats.min)}, q1 ${format(stats.q1)}, median ${format(stats.median)}, q3 ${format(stats.q3)}, max ${format(stats.max)}, mean ${format(stats.mean)}`;
+      const summary = `${name}: n ${stats.count}, min ${label(stats.min)}, q1 ${label(stats.q1)}, median ${label(stats.median)}, q3 ${label(stats.q3)}, max ${label(stats.max)}, mean ${label(stats.mean)}`;
       return (
         `<g class="box"><title>${escapeHtml(summary)}</title>` +
         `<line x1="${round(centre)}" x2="${round(centre)}" y1="${round(y(stats.max))}" y2="${round(y(stats.min))}" stroke="#555"/>` +
         `<rect x="${round(left)}" y="${round(y(stats.q3))}" width="${round(boxWidth)}" height="${round(Math.max(0.5, y(stats.q1) - y(stats.q3)))}" fill="#90caf9" stroke="#1565c0"/>` +
         `<line x1="${round(left)}" x2="${round(left + boxWidth)}" y1="${round(y(stats.median))}" y2="${round(y(stats.median))}" stroke="#0d47a1" stroke-width="2"/>` +
         `<circle cx="${round(centre)}" cy="${round(y(stats.mean))}" r="2.5" fill="#000"/></g>` +
-        `<text class="tick" x="${round(centre)}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(`${label} (n ${stats.count})`)}</text>`
+        `<text class="tick" x="${round(centre)}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(`${name} (n ${stats.count})`)}</text>`
       );
     })
     .join('');
-  return frame(spec.id, spec.title, yAxis(y, format, spec.yLabel) + body, '', spec.note);
+  return frame(spec.id, spec.title, yAxis(axis, y, layout, spec.yLabel) + body, '', spec.note);
 }

@@ -8,7 +8,14 @@ import { JAN5, snapshot, trade } from './run-fixtures.ts';
 import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
-const CHARTS = ['equity-curve', 'inventory', 'quotes-trades', 'spread-by-regime', 'pnl-by-regime'];
+const CHARTS = [
+  'equity-curve',
+  'drawdown',
+  'inventory',
+  'quotes-trades',
+  'spread-by-regime',
+  'pnl-by-regime',
+];
 
 /** A synthetic run: one snapshot a second, a fill every 30 s, a market trade every 5 s. */
 function syntheticRun(seconds: number): { run: RunRecord; marketTrades: MarketTradePoint[] } {

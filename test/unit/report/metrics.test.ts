@@ -273,3 +273,33 @@ describe('computeRunMetrics choices', () => {
     );
   });
 });
+
+describe('hit rate and profit factor', () => {
+  it('count the fills that closed a position: winners / closers and gross profit / gross loss', () => {
+    const run = threeDayRun();
+    // opening fills realise nothing; three closing fills realise +30, −10 and +5
+    const realised = [0, 30, -10, 5];
+    const metrics = computeRunMetrics({
+      ...run,
+      trades: run.trades.map((t, i) => ({ ...t, realizedPnl: realised[i]! })),
+    });
+    expect(metrics.closedTrades).toMatchObject({
+      closing: 3,
+      winning: 2,
+      hitRate: 2 / 3,
+      grossProfit: 35,
+      grossLoss: 10,
+      profitFactor: 3.5,
+    });
+    expect(metrics.closedTrades.method).toMatch(/before fees/);
+  });
+
+  it('are NaN without closing fills, and the profit factor is ∞ with no losing one', () => {
+    const run = threeDayRun();
+    expect(computeRunMetrics(run).closedTrades.hitRate).toBeNaN();
+    expect(computeRunMetrics(run).closedTrades.profitFactor).toBeNaN();
+    const winners = computeRunMetrics({ ...run, trades: run.trades.map((t) => ({ ...t, realizedPnl: 1 })) });
+    expect(winners.closedTrades.profitFactor).toBe(Infinity);
+    expect(winners.closedTrades.hitRate).toBe(1);
+  });
+});
