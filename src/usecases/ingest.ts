@@ -238,7 +238,7 @@ async function claimWhenFree(
     const who = holder ? `process ${holder.pid} on ${holder.host}` : 'another worker';
     if (now() >= deadline) {
       throw new IngestBusyError(
-        `${request.key} is being ingested by ${who} (lease until ${new Date(claim.state.leaseUntil as number).toISOString()}); nothing was ingested, retry later`,
+        `busy: being ingested by ${who} (lease until ${new Date(claim.state.leaseUntil as number).toISOString()}); nothing was ingested, retry later`,
       );
     }
     if (!waiting) deps.onWaiting?.(who);
