@@ -40,7 +40,7 @@ export interface IngestFilesOptions {
 }
 
 /**
- * Why a local file cannot be a KRX source, or undefined when it may be one: it must be a regular file
+ * Why a local file cannot be a KRX source (a phrase that follows "<file> is"), or undefined when it may be one: it must be a regular file
  * (a symlink is followed only to a regular file: never a device, FIFO or socket, which are not opened at
  * all), named `*.xml` (what the ETL picks up), not empty, and start like XML (`<` after an optional BOM
  * and whitespace, in UTF-8 or UTF-16).
@@ -51,7 +51,7 @@ export function sourceFileProblem(file: string): string | undefined {
     stats = statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`;
+    return code === 'ENOENT' ? 'missing (no such file)' : `unreadable (${code})`;
   }
   if (!stats.isFile()) return `not a regular file (${fileType(stats)})`;
   if (!file.toLowerCase().endsWith('.xml'))
@@ -61,14 +61,14 @@ export function sourceFileProblem(file: string): string | undefined {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return `cannot be read (${(error as NodeJS.ErrnoException).code})`;
+    return `unreadable (${(error as NodeJS.ErrnoException).code})`;
   }
   try {
     if (!fstatSync(fd).isFile()) return `not a regular file (${fileType(fstatSync(fd))})`;
     const head = Buffer.alloc(512);
     const length = readSync(fd, head, 0, head.length, 0);
     if (!looksLikeXml(head.subarray(0, length)))
-      return 'does not start like XML (expected "<" after an optional byte-order mark and whitespace)';
+      return 'not XML (it does not start with "<" after an optional byte-order mark and whitespace)';
   } finally {
     closeSync(fd);
   }

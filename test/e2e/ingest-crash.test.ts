@@ -2,7 +2,7 @@
  * A crashed ingest (kill -9) must not leave a claim that makes every rerun report success while
  * ingesting nothing. The real CLI ingests a generated multi-file set in a child process and is killed at
  * several points (between files, between the commits of one file); an immediate rerun must end with
- * exactly the rows of an ingest that never crashed, in every layer.
+ * exactly the rows of an ingest that never crashed, in every layer. Ctrl-C stops it cleanly.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -155,4 +155,49 @@ describe('quotelab ingest killed with SIGKILL, then run again at once', () => {
   it('left a claim in "running" in at least one of the crashes (so the takeover was exercised)', () => {
     expect(leftRunning.length).toBeGreaterThan(0);
   });
+
+  it('Ctrl-C (SIGINT) stops at the next unit of work with exit 130, says what was kept, leaves no half-written file', async () => {
+    const home = mkdtempSync(join(work, 'home-'));
+    const child = spawn(process.execPath, [CLI, '--home', home, 'ingest', ...files], {
+      cwd: ROOT,
+      env: { ...process.env, QUOTELAB_TARGET: undefined },
+    });
+    let stderr = '';
+    let signalled = false;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!signalled && stderr.includes('[3/8]')) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const { code, signal } = await exited;
+    expect({ code, signal }, stderr).toEqual({ code: 130, signal: null });
+    expect(stderr).toContain('SIGINT received, stopping');
+    const kept = /ingest interrupted: (\d) of 8 files ingested and kept, 0 failed/.exec(stderr);
+    expect(kept, stderr).not.toBeNull();
+    const done = Number(kept![1]);
+    expect(done).toBeGreaterThanOrEqual(3);
+
+    // Exactly the files reported kept are in the lake; no claim is left running.
+    const platform = openLocalPlatform(home);
+    try {
+      const tickFilesDone = files.slice(0, done).filter((f) => f.includes('_TICK_')).length;
+      const bronzeFiles = (await platform.query.query('SELECT count(DISTINCT src_file) FROM bronze_ticks'))
+        .rows[0]![0];
+      expect(Number(bronzeFiles)).toBe(tickFilesDone);
+      for (const file of files) {
+        const state = await platform.ingestLedger.get(ledgerKey(`incoming/${file.split('/').pop()}`));
+        expect(state?.status, file).not.toBe('running');
+      }
+    } finally {
+      await platform.close();
+    }
+    const rerun = ingestSync(home, files);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(await layers(home)).toEqual(reference);
+  }, 180_000);
 });
