@@ -163,7 +163,7 @@ export async function ingestObject(deps: IngestDeps, key: string): Promise<Inges
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   if (!(await deps.data.head(key))) throw new NotFoundError(key);
   throwIfInterrupted(deps.signal, `ingest of ${key}`, 'nothing of it was written');
-  const sha256 = await sha256Of(await deps.data.getStream(key));
+  const sha256 = await sha256Of(await deps.data.getStream(key), deps.signal, key);
   const owner = randomUUID();
   const claim = await claimWhenFree(deps, { key, sha256, owner, leaseMs });
   if (!claim.claimed) {
@@ -769,9 +769,17 @@ function unitFilter(date: string, side: string) {
   ];
 }
 
-async function sha256Of(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+/** Hashes a stream; Ctrl-C stops it between chunks (a big file takes seconds to hash). */
+async function sha256Of(
+  chunks: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+  key: string,
+): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of chunks) hash.update(chunk);
+  for await (const chunk of chunks) {
+    throwIfInterrupted(signal, `ingest of ${key}`, 'nothing of it was written');
+    hash.update(chunk);
+  }
   return hash.digest('hex');
 }
 
