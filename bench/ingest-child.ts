@@ -28,7 +28,8 @@ const maxRssBytes = process.resourceUsage().maxRSS * 1024;
 
 const sql = `SELECT code, count(*) AS bars, sum(v) AS contracts, max(h) AS high FROM gold_bars_1m WHERE trade_date = (SELECT max(trade_date) FROM gold_bars_1m) GROUP BY code ORDER BY contracts DESC`;
 const latencies: number[] = [];
-for (let i = 0; i < 5; i++) {
+// A file with no accepted tick (the quarantine bench) has no gold to query.
+for (let i = 0; i < (result.counts.goldBars > 0 ? 5 : 0); i++) {
   const t = performance.now();
   await platform.query.query(sql);
   latencies.push(performance.now() - t);
@@ -37,6 +38,7 @@ await platform.close();
 console.log(
   JSON.stringify({
     ticks: result.counts.bronze,
+    quarantined: result.counts.quarantined,
     goldBars: result.counts.goldBars,
     seconds,
     cpuSeconds,

@@ -15,6 +15,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   iceberg: () => import('./iceberg.bench.ts'),
   xml: () => import('./xml.bench.ts'),
   ingest: () => import('./ingest.bench.ts'),
+  quarantine: () => import('./quarantine.bench.ts'),
   engine: () => import('./engine.bench.ts'),
   tune: () => import('./tune.bench.ts'),
   seedb: () => import('./seedb.bench.ts'),

@@ -15,10 +15,17 @@ import { handleIngestEvent } from '../../src/usecases/handle-ingest-event.ts';
 const logger = new Logger();
 const metrics = new Metrics();
 let platform: Platform | undefined;
+/** How long an invocation waits for another live worker holding its key (env override for tests). */
+const busyWaitMs = () => Number(process.env.QUOTELAB_INGEST_BUSY_WAIT_MS ?? 90_000);
 
 async function ingest(event: unknown) {
   platform ??= openAwsPlatform();
   return handleIngestEvent(platform, event, {
+    // About one lease: long enough to take over from a worker that died, short enough to leave the
+    // invocation time to ingest. A live holder past that fails the invocation ("busy"), so Lambda
+    // retries it and, after two retries, parks the event in the DLQ (with its alarm).
+    busyWaitMs: busyWaitMs(),
+    onWaiting: (key, holder) => logger.info('waiting for another worker', { key, holder }),
     onResult: (handled) => {
       if (handled.error) {
         logger.error('ingest failed', {

@@ -1,12 +1,15 @@
 /**
  * What the ETL does with one S3 event: ingest every XML object it names under `incoming/`, move each done
- * source to `processed/`, and for a failure write `<key>.error.json` beside the source and fail the
- * invocation (so Lambda retries it and finally parks the event in the dead-letter queue).
+ * source to `processed/` (exactly the bytes that were ingested), and for a failure write
+ * `<key>.error.json` beside the source and fail the invocation (so Lambda retries it and finally parks
+ * the event in the dead-letter queue). A key another live worker holds is a failure too ("busy"), never
+ * a success: the retry finds it done, or takes it over from a worker that died.
  */
+import { InterruptedError } from '../core/concurrency/interrupt.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { Platform } from '../core/ports/platform.ts';
-import { archiveSource, ingestObject, reportFailure } from './ingest.ts';
+import { IngestBusyError, SourceChangedError, archiveSource, ingestObject, reportFailure } from './ingest.ts';
 import type { IngestResult } from './ingest.ts';
 import { ledgerKey } from './ingest-ledger.ts';
 import { objectKeyOf, s3EventSchema } from './s3-events.ts';
@@ -28,7 +31,18 @@ export interface HandleOptions {
   /** Move sources to processed/ once ingested (default true). */
   archive?: boolean;
   onResult?: (handled: HandledObject) => void;
+  /**
+   * How long to wait for another live worker that holds a key (see `IngestDeps.busyWaitMs`). Past it the
+   * object fails with "busy", so the invocation fails and is retried (and finally dead-lettered).
+   */
+  busyWaitMs?: number;
+  onWaiting?: (key: string, holder: string) => void;
+  /** Ctrl-C: stops before the next commit; `InterruptedError` propagates. */
+  signal?: AbortSignal;
 }
+
+/** Times one key is ingested again in one invocation because a newer upload replaced it meanwhile. */
+const MAX_SUPERSEDED = 3;
 
 export async function handleIngestEvent(
   platform: Platform,
@@ -44,7 +58,7 @@ export async function handleIngestEvent(
   const handled: HandledObject[] = [];
   for (const record of parsed.data.Records) {
     const key = objectKeyOf(record);
-    const outcome = await handleObject(platform, key, options.archive ?? true);
+    const outcome = await handleObject(platform, key, options);
     options.onResult?.(outcome);
     handled.push(outcome);
   }
@@ -57,24 +71,37 @@ export async function handleIngestEvent(
   return handled;
 }
 
-async function handleObject(platform: Platform, key: string, archive: boolean): Promise<HandledObject> {
+async function handleObject(platform: Platform, key: string, options: HandleOptions): Promise<HandledObject> {
   if (!key.startsWith(DATA_BUCKET_PREFIXES.incoming) || !key.toLowerCase().endsWith('.xml')) {
     return { key, skipped: `not an XML object under ${DATA_BUCKET_PREFIXES.incoming}` };
   }
   try {
-    const result = await ingestObject(
-      {
-        data: platform.data,
-        lake: platform.lake,
-        namespace: platform.namespace,
-        ledger: platform.ingestLedger,
-      },
-      key,
-    );
-    if (result.outcome === 'busy') return { key, result, skipped: 'another worker is ingesting this object' };
-    const archivedTo = archive ? await archiveSource(platform.data, key) : undefined;
-    return { key, result, archivedTo };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await ingestObject(
+          {
+            data: platform.data,
+            lake: platform.lake,
+            namespace: platform.namespace,
+            ledger: platform.ingestLedger,
+            busyWaitMs: options.busyWaitMs,
+            onWaiting: (holder) => options.onWaiting?.(key, holder),
+            signal: options.signal,
+          },
+          key,
+        );
+        if (options.archive === false) return { key, result };
+        const archivedTo = await archiveSource(platform.data, key, result.sha256);
+        if (archivedTo) return { key, result, archivedTo };
+        // A newer upload replaced the object after it was hashed: ingest that one too (the queue).
+      } catch (error) {
+        if (!(error instanceof SourceChangedError)) throw error;
+      }
+      if (attempt >= MAX_SUPERSEDED)
+        throw new SourceChangedError(`${key} kept changing while it was ingested (${attempt} times)`);
+    }
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     // A redelivered event for a source already ingested and moved away is not a failure.
     if (
       error instanceof NotFoundError &&
@@ -83,6 +110,8 @@ async function handleObject(platform: Platform, key: string, archive: boolean): 
       return { key, skipped: 'already ingested and archived' };
     }
     const message = error instanceof Error ? error.message : String(error);
+    // Busy is not the file's fault: no error report beside it, but the invocation fails to be retried.
+    if (error instanceof IngestBusyError) return { key, error: message };
     const errorReport = await reportFailure(platform.data, key, error, Date.now()).catch(() => undefined);
     return { key, error: message, errorReport };
   }

@@ -3,8 +3,10 @@
  * Locally the same event handler as the Lambda runs in-process, fed an S3-event shim; on AWS the upload
  * fires the deployed ETL, and this waits for the ingest ledger to say each file is done.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { basename } from 'node:path';
+import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { handleIngestEvent } from './handle-ingest-event.ts';
@@ -27,6 +29,69 @@ export interface IngestFilesOptions {
   onDone?: (result: FileIngest, index: number, total: number) => void;
   /** AWS only: how long to wait for the deployed ETL per file. */
   waitMs?: number;
+  /**
+   * Locally: how long to wait for another live process ingesting the same file (default 30 min); a
+   * process that died is taken over at once.
+   */
+  busyWaitMs?: number;
+  onWaiting?: (file: string, holder: string) => void;
+  /** Ctrl-C: stops before the next commit, keeps the files already done, throws `InterruptedError`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Why a local file cannot be a KRX source (a phrase that follows "<file> is"), or undefined when it may be one: it must be a regular file
+ * (a symlink is followed only to a regular file: never a device, FIFO or socket, which are not opened at
+ * all), named `*.xml` (what the ETL picks up), not empty, and start like XML (`<` after an optional BOM
+ * and whitespace, in UTF-8 or UTF-16).
+ */
+export function sourceFileProblem(file: string): string | undefined {
+  let stats: Stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'missing (no such file)' : `unreadable (${code})`;
+  }
+  if (!stats.isFile()) return `not a regular file (${fileType(stats)})`;
+  if (!file.toLowerCase().endsWith('.xml'))
+    return 'not an .xml file (the ETL ingests KRX tick and code XML only)';
+  if (stats.size === 0) return 'empty';
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return `unreadable (${(error as NodeJS.ErrnoException).code})`;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return `not a regular file (${fileType(fstatSync(fd))})`;
+    const head = Buffer.alloc(512);
+    const length = readSync(fd, head, 0, head.length, 0);
+    if (!looksLikeXml(head.subarray(0, length)))
+      return 'not XML (it does not start with "<" after an optional byte-order mark and whitespace)';
+  } finally {
+    closeSync(fd);
+  }
+  return undefined;
+}
+
+function fileType(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+function looksLikeXml(head: Uint8Array): boolean {
+  let text: string;
+  if (head[0] === 0xff && head[1] === 0xfe) text = new TextDecoder('utf-16le').decode(head.subarray(2));
+  else if (head[0] === 0xfe && head[1] === 0xff) text = new TextDecoder('utf-16be').decode(head.subarray(2));
+  else if (head[0] === 0x3c && head[1] === 0x00) text = new TextDecoder('utf-16le').decode(head);
+  else if (head[0] === 0x00 && head[1] === 0x3c) text = new TextDecoder('utf-16be').decode(head);
+  else text = new TextDecoder('utf-8').decode(head[0] === 0xef && head[1] === 0xbb ? head.subarray(3) : head);
+  return /^[\t\n\r ]*</.test(text);
 }
 
 export async function ingestFiles(
@@ -35,25 +100,46 @@ export async function ingestFiles(
   options: IngestFilesOptions = {},
 ): Promise<FileIngest[]> {
   const results: FileIngest[] = [];
+  const kept = () =>
+    results.length === 0
+      ? 'no file was ingested'
+      : `${results.filter((r) => !r.error).length} of ${files.length} files ingested and kept, ${results.filter((r) => r.error).length} failed`;
   for (const [index, file] of files.entries()) {
+    throwIfInterrupted(options.signal, 'ingest', kept());
     options.onStart?.(file, index, files.length);
     const key = `${DATA_BUCKET_PREFIXES.incoming}${basename(file)}`;
-    const result: FileIngest = { file, key, bytes: statSync(file).size };
+    const result: FileIngest = { file, key, bytes: 0 };
     try {
-      await platform.data.put(key, createReadStream(file), { contentType: 'application/xml' });
+      const problem = sourceFileProblem(file);
+      if (problem) throw new Error(`${basename(file)} is ${problem}`);
+      // Opened without blocking and checked again on the descriptor: the path may have changed since.
+      const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) {
+        closeSync(fd);
+        throw new Error(`${basename(file)} is not a regular file`);
+      }
+      result.bytes = stats.size;
+      await platform.data.put(key, createReadStream('', { fd }), { contentType: 'application/xml' });
       if (platform.target === 'local') {
-        const [handled] = await handleIngestEvent(platform, s3EventFor('local', [key])).catch(
-          (error: Error) => {
-            throw error;
-          },
-        );
+        const [handled] = await handleIngestEvent(platform, s3EventFor('local', [key]), {
+          busyWaitMs: options.busyWaitMs ?? 30 * 60_000,
+          onWaiting: (_key, holder) => options.onWaiting?.(file, holder),
+          signal: options.signal,
+        });
         result.handled = handled;
+        if (handled?.skipped) result.error = handled.skipped; // nothing was ingested: not a success
       } else {
         result.ledger = await waitForLedger(platform, key, options.waitMs ?? 15 * 60_000);
         if (result.ledger.status !== 'done')
           result.error = String(result.ledger.error ?? `ingest ${String(result.ledger.status)}`);
       }
     } catch (error) {
+      if (error instanceof InterruptedError)
+        throw new InterruptedError(
+          'ingest',
+          `${kept()}; ${basename(file)} was not ingested (nothing of it was committed)`,
+        );
       result.error = error instanceof Error ? error.message : String(error);
     }
     results.push(result);

@@ -7,8 +7,14 @@
  * Idempotent: the ledger skips a key whose content (SHA-256) was already ingested; a changed file under
  * the same key replaces exactly the rows that key contributed, one snapshot per table (Iceberg
  * copy-on-write at file level). Concurrent ingests of different files commit with optimistic retries.
+ *
+ * Crash-safe: nothing is committed until the whole file was read and its bytes matched the claimed
+ * SHA-256; every commit replaces what this key contributed, so a run that died between its commits is
+ * simply redone by the next one, which takes the dead run's claim over (see `ingest-ledger.ts`).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { throwIfInterrupted } from '../core/concurrency/interrupt.ts';
 import { appendAll } from '../core/arrays.ts';
 import type { BarTick } from '../core/features/bars.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
@@ -31,6 +37,7 @@ import {
   sourceHashOf,
   sourceHashOfPath,
   growTypedArray,
+  writeDataFiles,
   writeTypedDataFiles,
 } from '../core/lake/iceberg/index.ts';
 import type { DataFile, Lake, Row, Snapshot } from '../core/lake/iceberg/index.ts';
@@ -52,7 +59,8 @@ import type { KeyValueStore } from '../core/ports/key-value.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import { readKrxXml } from '../core/xml/krx-xml-reader.ts';
 import type { CodeRow, ReadSummary, TickRow } from '../core/xml/krx-rows.ts';
-import { claimSource, finishSource } from './ingest-ledger.ts';
+import { LeaseHeartbeat, claimSource, finishSource, holderOf } from './ingest-ledger.ts';
+import type { ClaimOutcome, LeaseHolder } from './ingest-ledger.ts';
 
 export interface IngestDeps {
   /** The data bucket, where source objects are. */
@@ -62,11 +70,29 @@ export interface IngestDeps {
   namespace: string;
   ledger: KeyValueStore;
   now?: () => number;
-  /** A claim older than this is considered abandoned (a crashed worker) and may be taken over. */
+  /**
+   * How long a claim lives without renewal (default 60 s). The holder renews it every third of that, so
+   * a worker that died is taken over within one lease.
+   */
   leaseMs?: number;
+  /**
+   * How long to wait for another worker that holds the key (default 0: fail at once with
+   * `IngestBusyError`). The CLI waits; the Lambda waits about one lease, then fails to be retried.
+   */
+  busyWaitMs?: number;
+  /** How often to look at the ledger while waiting (default 1 s). */
+  busyPollMs?: number;
+  /** Called once when this ingest starts waiting for another worker. */
+  onWaiting?: (holder: string) => void;
+  /** Stops the ingest before its commits (Ctrl-C): nothing of the file is committed. */
+  signal?: AbortSignal;
+  /** Where this worker runs (default this host and process), recorded in its claim. */
+  holder?: LeaseHolder;
+  /** Whether a claim's recorded holder still runs (default: same host → does that process exist). */
+  holderAlive?: (holder: LeaseHolder) => boolean;
 }
 
-export type IngestOutcome = 'ingested' | 'replaced' | 'unchanged' | 'busy';
+export type IngestOutcome = 'ingested' | 'replaced' | 'unchanged';
 
 export interface IngestCounts {
   bronze: number;
@@ -90,6 +116,19 @@ export interface IngestResult {
   seconds: number;
 }
 
+/** Another live worker holds the key and did not finish within the wait: nothing was ingested. */
+export class IngestBusyError extends Error {
+  override readonly name = 'IngestBusyError';
+}
+
+/**
+ * The object's bytes changed between hashing and ingesting (a new upload under the same key): nothing
+ * was committed; ingest it again to take the new content.
+ */
+export class SourceChangedError extends Error {
+  override readonly name = 'SourceChangedError';
+}
+
 const NO_COUNTS: IngestCounts = {
   bronze: 0,
   quarantined: 0,
@@ -101,34 +140,49 @@ const NO_COUNTS: IngestCounts = {
   contracts: 0,
 };
 
+const DEFAULT_LEASE_MS = 60_000;
+
+/** This process, as a claim records it. */
+export const THIS_WORKER: LeaseHolder = { host: hostname(), pid: process.pid };
+
+/** A holder on this host is alive while its process exists; on another host we cannot tell (true). */
+export function processAlive(holder: LeaseHolder): boolean {
+  if (holder.host !== THIS_WORKER.host) return true;
+  if (holder.pid === process.pid) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 export async function ingestObject(deps: IngestDeps, key: string): Promise<IngestResult> {
   const now = deps.now ?? Date.now;
   const started = now();
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   if (!(await deps.data.head(key))) throw new NotFoundError(key);
-  const sha256 = await sha256Of(await deps.data.getStream(key));
+  throwIfInterrupted(deps.signal, `ingest of ${key}`, 'nothing of it was written');
+  const sha256 = await sha256Of(await deps.data.getStream(key), deps.signal, key);
   const owner = randomUUID();
-  const claim = await claimSource(deps.ledger, {
-    key,
-    sha256,
-    owner,
-    nowMs: started,
-    leaseMs: deps.leaseMs ?? 15 * 60_000,
-  });
+  const claim = await claimWhenFree(deps, { key, sha256, owner, leaseMs });
   if (!claim.claimed) {
     return {
       key,
       sha256,
-      outcome: claim.reason,
+      outcome: 'unchanged',
       counts: NO_COUNTS,
       snapshots: {},
       seconds: (now() - started) / 1000,
     };
   }
   const outcome: IngestOutcome = claim.previous?.status === 'done' ? 'replaced' : 'ingested';
+  const heartbeat = new LeaseHeartbeat(deps.ledger, key, owner, leaseMs, now);
   try {
-    const run = new IngestRun(deps, { key, sha256, ingestMs: started });
+    const run = new IngestRun(deps, { key, sha256, ingestMs: started }, heartbeat);
     const summary = await run.ingest(await deps.data.getStream(key));
     const finished = now();
+    await heartbeat.assertHeld();
     await run.log(summary, outcome, started, finished);
     await finishSource(deps.ledger, key, owner, {
       status: 'done',
@@ -154,18 +208,91 @@ export async function ingestObject(deps: IngestDeps, key: string): Promise<Inges
       status: 'failed',
       nowMs: now(),
       details: { error: error instanceof Error ? error.message : String(error) },
-    }).catch(() => {});
+    }).catch(() => {}); // taken over (LeaseLostError): the successor owns the item now
     throw error;
+  } finally {
+    heartbeat.stop();
   }
 }
 
-/** Moves an ingested source from `incoming/` to `processed/` (copy, then delete). Returns the new key. */
-export async function archiveSource(data: ObjectStore, key: string): Promise<string> {
+/**
+ * Claims the key, waiting up to `busyWaitMs` while a live worker holds it: its claim ends (done, failed)
+ * or is abandoned (its holder died), then this worker claims or finds the content unchanged.
+ */
+async function claimWhenFree(
+  deps: IngestDeps,
+  request: { key: string; sha256: string; owner: string; leaseMs: number },
+): Promise<ClaimOutcome> {
+  const now = deps.now ?? Date.now;
+  const deadline = now() + (deps.busyWaitMs ?? 0);
+  let waiting = false;
+  for (;;) {
+    const claim = await claimSource(deps.ledger, {
+      ...request,
+      nowMs: now(),
+      holder: deps.holder ?? THIS_WORKER,
+      holderAlive: deps.holderAlive ?? processAlive,
+    });
+    if (claim.claimed || claim.reason === 'unchanged') return claim;
+    const holder = holderOf(claim.state);
+    const who = holder ? `process ${holder.pid} on ${holder.host}` : 'another worker';
+    if (now() >= deadline) {
+      throw new IngestBusyError(
+        `busy: being ingested by ${who} (lease until ${new Date(claim.state.leaseUntil as number).toISOString()}); nothing was ingested, retry later`,
+      );
+    }
+    if (!waiting) deps.onWaiting?.(who);
+    waiting = true;
+    throwIfInterrupted(deps.signal, `ingest of ${request.key}`, 'nothing of it was written');
+    await sleep(Math.max(1, Math.min(deps.busyPollMs ?? 1000, deadline - now())));
+  }
+}
+
+/**
+ * Moves an ingested source from `incoming/` to `processed/`, but only the content that was ingested: the
+ * bytes are checked against `sha256` while they are copied, so a newer upload under the same key is
+ * neither archived in place of the ingested one nor deleted (it stays in `incoming/` for its own
+ * ingest). Returns the new key, or undefined when `incoming/` now holds other content.
+ */
+export async function archiveSource(
+  data: ObjectStore,
+  key: string,
+  sha256: string,
+): Promise<string | undefined> {
   const target =
     DATA_BUCKET_PREFIXES.processed + key.replace(new RegExp(`^${DATA_BUCKET_PREFIXES.incoming}`), '');
-  await data.put(target, await data.getStream(key));
-  await data.delete(key);
+  const before = await data.head(key);
+  if (!before) {
+    // Already moved (a redelivered event), or deleted: fine only if the archive holds this content.
+    if ((await data.head(target))?.metadata.sha256 === sha256) return target;
+    throw new NotFoundError(key);
+  }
+  try {
+    await data.put(target, verifiedStream(await data.getStream(key), sha256), {
+      contentType: before.contentType,
+      metadata: { sha256 },
+    });
+  } catch (error) {
+    if (error instanceof SourceChangedError) return undefined;
+    throw error;
+  }
+  // Delete only the object we copied: a new upload since then has another ETag and stays.
+  if ((await data.head(key))?.etag === before.etag) await data.delete(key);
   return target;
+}
+
+/** Passes the bytes through, and fails at their end, before the consumer sees it, if their hash is not `sha256`. */
+async function* verifiedStream(
+  chunks: AsyncIterable<Uint8Array>,
+  sha256: string,
+): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
+  const actual = hash.digest('hex');
+  if (actual !== sha256) throw new SourceChangedError(`content is ${actual}, not the ingested ${sha256}`);
 }
 
 /** Writes a readable error report next to a source that failed (`<key>.error.json`). */
@@ -189,6 +316,11 @@ export async function reportFailure(
 
 /** Rows buffered per table before they are written as a data file (bounds memory on big files). */
 const FLUSH_ROWS = 250_000;
+/**
+ * Quarantine rows carry their raw text (up to 64 KiB each), so they are written out by count and by
+ * size, whichever comes first: memory follows the batch, not the file.
+ */
+export const QUARANTINE_FLUSH = { rows: 20_000, chars: 16 * 1024 * 1024 };
 const DAY_MS = 86_400_000;
 
 type CompactTick = BarTick;
@@ -313,10 +445,15 @@ class IngestRun {
   private readonly silver: KeyedTickBatches;
   private readonly bronzeFiles: DataFile[] = [];
   private readonly silverFiles: DataFile[] = [];
+  private readonly quarantineFiles: DataFile[] = [];
+  private quarantineRows: Row[] = [];
+  private quarantineChars = 0;
+  private readonly heartbeat: LeaseHeartbeat;
 
-  constructor(deps: IngestDeps, source: SourceInfo) {
+  constructor(deps: IngestDeps, source: SourceInfo, heartbeat: LeaseHeartbeat) {
     this.deps = deps;
     this.source = source;
+    this.heartbeat = heartbeat;
     const side = (tick: TickRow) => (tick.side === 'PUT' ? 1 : 0);
     // bronze_ticks and silver_ticks are both partitioned by the KST trade date and side.
     const tradeDateAndSide = (tick: TickRow) =>
@@ -329,23 +466,51 @@ class IngestRun {
     );
   }
 
+  /**
+   * Reads the whole file (writing data files as batches fill, committing none), checks that the bytes
+   * read are the ones claimed, then commits. An interrupt or a changed object stops before any commit.
+   */
   async ingest(bytes: AsyncIterable<Uint8Array>): Promise<ReadSummary> {
-    const reader = readKrxXml(bytes, { srcFile: this.source.key });
-    const quarantined: Row[] = [];
+    const hash = createHash('sha256');
+    const hashed = (async function* () {
+      for await (const chunk of bytes) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    })();
+    const reader = readKrxXml(hashed, { srcFile: this.source.key });
     const codes: CodeRow[] = [];
+    const what = `ingest of ${this.source.key}`;
+    const kept = 'nothing of it was committed';
     let summary: ReadSummary;
     for (;;) {
+      throwIfInterrupted(this.deps.signal, what, kept);
       const next = await reader.next();
       if (next.done) {
         summary = next.value;
         break;
       }
-      for (const record of next.value.quarantined) quarantined.push(quarantineRow(record, this.source));
+      for (const record of next.value.quarantined) {
+        this.quarantineRows.push(quarantineRow(record, this.source));
+        this.quarantineChars += record.raw.length + record.detail.length;
+        this.counts.quarantined++;
+      }
+      if (
+        this.quarantineRows.length >= QUARANTINE_FLUSH.rows ||
+        this.quarantineChars >= QUARANTINE_FLUSH.chars
+      )
+        await this.flushQuarantine();
       appendAll(codes, next.value.codes);
       if (next.value.ticks.length > 0) await this.addTicks(next.value.ticks);
     }
-    await this.replace(QUARANTINE, this.source.key, quarantined);
-    this.counts.quarantined = quarantined.length;
+    const read = hash.digest('hex');
+    if (read !== this.source.sha256)
+      throw new SourceChangedError(
+        `${this.source.key} changed while it was ingested (read ${read}, claimed ${this.source.sha256}); nothing was committed`,
+      );
+    throwIfInterrupted(this.deps.signal, what, kept);
+    await this.flushQuarantine();
+    await this.commitFiles(QUARANTINE, this.quarantineFiles);
     if (summary.kind === 'code') await this.writeCodes(codes);
     else if (summary.kind === 'tick') await this.finishTicks();
     return summary;
@@ -521,6 +686,19 @@ class IngestRun {
     return rows;
   }
 
+  /** Writes the buffered quarantine rows as data files (not yet committed) and lets them go. */
+  private async flushQuarantine(): Promise<void> {
+    if (this.quarantineRows.length === 0) return;
+    const rows = this.quarantineRows;
+    this.quarantineRows = [];
+    this.quarantineChars = 0;
+    const table = await this.table(QUARANTINE);
+    appendAll(
+      this.quarantineFiles,
+      await writeDataFiles(this.deps.lake, table.metadata, rows, { sourceKey: this.source.key }),
+    );
+  }
+
   /** Writes the buffered columns of a table as data files (not yet committed). */
   private async flush(definition: typeof BRONZE_TICKS | typeof SILVER_TICKS): Promise<void> {
     const bronze = definition === BRONZE_TICKS;
@@ -536,12 +714,14 @@ class IngestRun {
   }
 
   private async commitFiles(definition: LakeTable, files: DataFile[]): Promise<void> {
+    await this.heartbeat.assertHeld(); // fencing: never commit over a successor's claim
     const table = await this.table(definition);
     const snapshot = await table.replaceSourceFiles(this.source.key, files, { summary: this.summary() });
     if (snapshot) this.snapshots[definition.name] = String(snapshot['snapshot-id']);
   }
 
   private async replace(definition: LakeTable, sourceKey: string, rows: Row[]): Promise<void> {
+    await this.heartbeat.assertHeld(); // fencing: never commit over a successor's claim
     const table = await this.table(definition);
     const snapshot: Snapshot | undefined = await table.replaceSource(sourceKey, rows, {
       summary: this.summary(),
@@ -589,8 +769,20 @@ function unitFilter(date: string, side: string) {
   ];
 }
 
-async function sha256Of(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+/** Hashes a stream; Ctrl-C stops it between chunks (a big file takes seconds to hash). */
+async function sha256Of(
+  chunks: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+  key: string,
+): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of chunks) hash.update(chunk);
+  for await (const chunk of chunks) {
+    throwIfInterrupted(signal, `ingest of ${key}`, 'nothing of it was written');
+    hash.update(chunk);
+  }
   return hash.digest('hex');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -18,6 +18,7 @@ import { getText } from '../../src/core/ports/object-store.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
 import { generateMarket } from '../../src/usecases/generate.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
+import { ledgerKey } from '../../src/usecases/ingest-ledger.ts';
 import { awsTierSkipped, resetEmulator, uniqueName } from '../support/aws-env.ts';
 import { createBucket, createKeyValueTable } from '../support/aws-resources.ts';
 
@@ -163,6 +164,34 @@ describe.skipIf(awsTierSkipped)('the lake on S3 + Glue + DynamoDB over HTTP', ()
       source: 'incoming/never-uploaded.xml',
       error: { name: 'NotFoundError' },
     });
+
+    // A key another live worker holds is not a success either: the invocation fails (to be retried, then
+    // dead-lettered with its alarm), nothing is ingested, and the source stays in incoming/.
+    const held = 'incoming/202601_20251201_TICK_CALL.xml';
+    await platform.data.put(held, readFileSync(join(REAL, '202601_20251201_TICK_CALL.xml')));
+    await platform.ingestLedger.put({
+      ...ledgerKey(held),
+      key: held,
+      sha256: 'another-version',
+      status: 'running',
+      owner: 'live-worker',
+      generation: 1,
+      startedAt: Date.now(),
+      leaseUntil: Date.now() + 600_000,
+      holderHost: 'another-sandbox',
+      holderPid: 8,
+    });
+    process.env.QUOTELAB_INGEST_BUSY_WAIT_MS = '0';
+    const heldEvent = {
+      ...event,
+      Records: [{ ...event.Records[0]!, s3: { ...event.Records[0]!.s3, object: { key: held } } }],
+    };
+    await expect(
+      handler(heldEvent, { functionName: 'etl-ingest', awsRequestId: 'test-request-4' } as never),
+    ).rejects.toThrow(/busy: being ingested by process 8 on another-sandbox/);
+    expect(await platform.data.head(held)).toBeDefined();
+    expect((await rows(platform, 'silver_ticks')).filter((r) => r.side === 'CALL')).toHaveLength(0);
+    delete process.env.QUOTELAB_INGEST_BUSY_WAIT_MS;
   });
 
   it('20 ingests of different files started at once all land: every row present, no commit lost', async () => {

@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { ingestFiles } from '../../usecases/ingest-files.ts';
+import { ingestFiles, sourceFileProblem } from '../../usecases/ingest-files.ts';
 import type { FileIngest } from '../../usecases/ingest-files.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { textTable } from '../format.ts';
+import { withInterrupt } from '../interrupt.ts';
 import { mark, printJson, printLines } from '../output.ts';
 
 export function registerIngest(program: Command, globals: () => GlobalOptions): void {
@@ -18,8 +18,13 @@ export function registerIngest(program: Command, globals: () => GlobalOptions): 
     .argument('<files...>', 'XML files')
     .action(async (files: string[]) => {
       const options = globals();
-      const missing = files.filter((file) => !existsSync(file));
-      if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
+      // Every file is checked before anything is copied: one bad file refuses the whole command.
+      const problems = files.flatMap((file) => {
+        const problem = sourceFileProblem(file);
+        return problem ? [`${file} is ${problem}`] : [];
+      });
+      if (problems.length > 0)
+        throw new UsageError(`refusing to ingest (nothing was copied): ${problems.join('; ')}`);
       const platform = openPlatform(options);
       const interactive = process.stderr.isTTY && !options.json;
       const bar = interactive
@@ -28,14 +33,19 @@ export function registerIngest(program: Command, globals: () => GlobalOptions): 
       let results: FileIngest[];
       try {
         bar?.start(files.length, 0, { file: '' });
-        results = await ingestFiles(platform, files, {
-          onStart: (file) => bar?.update({ file: basename(file) }),
-          onDone: (result, index, total) => {
-            bar?.update(index + 1);
-            if (!interactive && !options.json)
-              process.stderr.write(`[${index + 1}/${total}] ${describe(result)}\n`);
-          },
-        });
+        results = await withInterrupt((signal) =>
+          ingestFiles(platform, files, {
+            signal,
+            onStart: (file) => bar?.update({ file: basename(file) }),
+            onWaiting: (file, holder) =>
+              process.stderr.write(`waiting for ${holder}, which is ingesting ${basename(file)}\n`),
+            onDone: (result, index, total) => {
+              bar?.update(index + 1);
+              if (!interactive && !options.json)
+                process.stderr.write(`[${index + 1}/${total}] ${describe(result)}\n`);
+            },
+          }),
+        );
       } finally {
         bar?.stop();
         await platform.close();
