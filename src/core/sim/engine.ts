@@ -23,7 +23,10 @@
  * changed, and at the time of each of its fills) (events sharing a timestamp — e.g. the levels of one depth message — give
  * one call, after all of them); with `refresh.intervalMs` also on a grid of multiples of the interval
  * (epoch-aligned), starting after its instrument's first observed event; both rules together give the
- * union of those times (one call when they coincide). Instruments wake in the order they became due.
+ * union of those times (one call when they coincide). A strategy with `refresh.nextWakeMs` (its own calendar,
+ * e.g. bar closes inside sessions) is woken at the times it names instead of the interval grid: armed at its
+ * first observed event, re-armed after each such wake-up, and re-armed by the next observed event once it
+ * answered Infinity. Instruments wake in the order they became due.
  *
  * Orders. A decision's quotes are diffed against the orders the strategy still has (sent, not cancelled):
  * an order whose side and price match a quote, and whose original or remaining quantity equals the
@@ -587,7 +590,18 @@ class Backtest implements FillSink {
         if (first <= this.endMs) this.timers.push(first, runtime);
       }
     }
+    if (runtime.nextWake !== undefined && !runtime.scheduled) this.schedule(runtime, t);
     if (runtime.wakeOnEvents || (runtime.wakeOnTouch && runtime.touchChanged())) this.markDirty(runtime, t);
+  }
+
+  /** Queues the strategy's next scheduled wake-up after `t`, if it has one before the end. */
+  private schedule(runtime: InstrumentRuntime, t: number): void {
+    const at = runtime.nextWake!(t);
+    // Strictly later, or a schedule answering `t` again would wake the strategy forever at one instant.
+    if (at > t && at <= this.endMs) {
+      this.timers.push(at, runtime);
+      runtime.scheduled = true;
+    }
   }
 
   private markDirty(runtime: InstrumentRuntime, t: number): void {
@@ -610,6 +624,11 @@ class Backtest implements FillSink {
     while (timers.peekTime() <= t) {
       const runtime = timers.pop()!;
       this.markDirty(runtime, t);
+      if (runtime.nextWake !== undefined) {
+        runtime.scheduled = false;
+        this.schedule(runtime, t);
+        continue;
+      }
       const next = t + runtime.intervalMs;
       if (next <= this.endMs) timers.push(next, runtime);
     }

@@ -116,8 +116,18 @@ export interface Strategy {
    * mid (the last trade price on trade-only data), or when one of the strategy's orders fills (size
    * changes, depth behind the touch and trades at an unchanged touch then wait for the next wake-up;
    * the trades stay in the market view's trade list until then).
+   *
+   * `nextWakeMs(afterMs)` is the strategy's own timer, for one that decides on a calendar (a minute
+   * strategy at bar closes inside sessions): the first wake-up strictly after `afterMs`, or Infinity when
+   * there is none until more data comes (after the session close). It is armed by the first observed
+   * event and re-armed after each wake-up it gave; once it runs out, the next observed event arms it
+   * again. It replaces `intervalMs` when both are given.
    */
-  readonly refresh: { onEvents: boolean | 'touch'; intervalMs?: number };
+  readonly refresh: {
+    onEvents: boolean | 'touch';
+    intervalMs?: number;
+    nextWakeMs?: (afterMs: number) => number;
+  };
 }
 
 /** A fill of one of our orders. */
