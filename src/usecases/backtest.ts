@@ -5,6 +5,7 @@
  * lake (`mm_trades`, `mm_snapshots`) and, on request, as Seed B's CSV files.
  */
 import { createHash } from 'node:crypto';
+import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -30,7 +31,7 @@ import {
   utcDateOf,
 } from '../core/report/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
-import { runBacktest } from '../core/sim/index.ts';
+import { runBacktestInterruptibly } from '../core/sim/index.ts';
 import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
 import { CRYPTO_CAPITAL, backtestConfig } from './backtest-setup.ts';
@@ -65,6 +66,12 @@ export interface BacktestRequest {
   onProgress?: (stage: string) => void;
   /** Engine progress (events processed of total). */
   onEvents?: (processed: number, total: number) => void;
+  /**
+   * Stops the run (Ctrl-C): reading and the engine stop within a fraction of a second and
+   * `InterruptedError` is thrown with nothing written. Once the lake write has begun it is finished, so a
+   * run's rows are in both tables or in neither.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BacktestSummary {
@@ -97,7 +104,7 @@ export async function runBacktestRequest(
   if (events.length === 0)
     throw new Error(`no events in ${loaded.dataSource} for the requested codes and dates`);
   const runId = `${request.strategy}-${createHash('sha256')
-    .update(JSON.stringify({ ...request, onProgress: undefined }))
+    .update(JSON.stringify({ ...request, onProgress: undefined, signal: undefined }))
     .digest('hex')
     .slice(0, 12)}`;
   const regimes = await regimeInput(request.regimes ?? 'none', loaded.labelFiles);
@@ -114,7 +121,7 @@ export async function runBacktestRequest(
   });
 
   progress(`running ${events.length.toLocaleString('en-US')} events`);
-  const result = runBacktest(events, config);
+  const result = await runBacktestInterruptibly(events, config, request.signal);
 
   progress('metrics and report');
   const portfolio = portfolioSnapshots(result);
@@ -163,6 +170,8 @@ export async function runBacktestRequest(
     },
   });
 
+  // The last point to stop at: from here the run's outputs are written whole.
+  throwIfInterrupted(request.signal, 'backtest', NOTHING_WRITTEN);
   let lakeSnapshots: Record<string, string> = {};
   if (request.writeLake ?? true) {
     progress('writing mm_trades and mm_snapshots');
@@ -194,6 +203,7 @@ export async function runBacktestRequest(
 }
 
 const PORTFOLIO = 'PORTFOLIO';
+const NOTHING_WRITTEN = 'nothing was written (no report, no lake rows)';
 /** Reference capital for KRX returns (KRW): the account starts at 0 cash; returns are PnL over this. */
 const KRX_CAPITAL = 100_000_000;
 
@@ -215,6 +225,7 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
       to: request.to,
       codes,
     });
+    throwIfInterrupted(request.signal, 'backtest', NOTHING_WRITTEN);
     return {
       events: krxTradeEvents(ticks),
       market: 'krx',
@@ -230,15 +241,17 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     if (binance.length !== 1 || paths.length !== 1)
       throw new Error('give one Binance capture, or KRX XML files, not a mix');
     const path = binance[0]!;
-    const source = path.endsWith('.gz')
-      ? createReadStream(path).pipe(createGunzip())
-      : createReadStream(path);
-    const { events } = await readBinanceCapture(source);
+    const { events } = await interruptible(request.signal, async (signal) => {
+      const file = createReadStream(path, { signal });
+      return readBinanceCapture(path.endsWith('.gz') ? file.pipe(createGunzip()) : file);
+    });
     return { events, market: 'binance', dataSource: basename(path), labelFiles: [] };
   }
   const ticks: TradeTick[] = [];
   for (const path of paths) {
-    const read = await readKrxXmlAll(createReadStream(path), { srcFile: basename(path) });
+    const read = await interruptible(request.signal, (signal) =>
+      readKrxXmlAll(createReadStream(path, { signal }), { srcFile: basename(path) }),
+    );
     for (const tick of read.ticks) if ((!codes || codes.has(tick.code)) && inDates(tick.ts)) ticks.push(tick);
   }
   const folders = [...new Set(paths.map((path) => dirname(path)))];
@@ -251,6 +264,23 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
   const dataSource =
     paths.length === 1 ? basename(paths[0]!) : `${paths.length} KRX files (${basename(folders[0]!)})`;
   return { events: krxTradeEvents(ticks), market: 'krx', dataSource, labelFiles: [...new Set(labelFiles)] };
+}
+
+/**
+ * Reads with the file streams tied to `signal`: an abort destroys the stream, and whatever error the
+ * reader then reports becomes `InterruptedError` (nothing has been written while loading).
+ */
+async function interruptible<T>(
+  signal: AbortSignal | undefined,
+  read: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  throwIfInterrupted(signal, 'backtest', NOTHING_WRITTEN);
+  try {
+    return await read(signal);
+  } catch (error) {
+    if (signal?.aborted) throw new InterruptedError('backtest', NOTHING_WRITTEN);
+    throw error;
+  }
 }
 
 /** The regime the strategy sees: none, the synthetic market's true labels, or a fixed regime. */

@@ -7,6 +7,7 @@ import { runBacktestRequest } from '../../usecases/backtest.ts';
 import type { BacktestSummary, FillModelName, StrategyName } from '../../usecases/backtest.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
+import { interruptOnSignals } from '../interrupt.ts';
 import { printJson, printLines } from '../output.ts';
 
 interface BacktestOptions {
@@ -88,6 +89,8 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         ? new SingleBar({ format: 'backtest [{bar}] {value}/{total} events', hideCursor: true })
         : undefined;
       let summary: BacktestSummary;
+      // Ctrl-C stops the run with nothing written (main exits 130); the handler goes once it returns.
+      const interrupt = interruptOnSignals();
       try {
         summary = await runBacktestRequest(platform, {
           strategy: options.strategy,
@@ -116,8 +119,10 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
             if (bar.getTotal() !== total) bar.start(total, processed);
             else bar.update(processed);
           },
+          signal: interrupt.signal,
         });
       } finally {
+        interrupt.dispose();
         bar?.stop();
         await platform.close();
       }

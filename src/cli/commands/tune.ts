@@ -9,6 +9,7 @@ import { runStudyOnAws } from '../../usecases/research/aws-workflow.ts';
 import type { RecordOutput } from '../../usecases/research/steps.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
+import { interruptOnSignals } from '../interrupt.ts';
 import { printJson, printLines } from '../output.ts';
 
 interface TuneOptions {
@@ -55,6 +56,10 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
           );
       };
       let result: FinalizeOutput;
+      // Ctrl-C stops a local study with what it finished kept in the store (main exits 130). On AWS the
+      // execution is the state machine's: the first Ctrl-C ends this command as before.
+      const interrupt = global.target === 'aws' ? undefined : interruptOnSignals();
+      const signal = interrupt?.signal;
       try {
         const onInit = (init: { studyId: string; trials: number; resumed: boolean; folds: number }) => {
           total = init.trials;
@@ -65,15 +70,18 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
           bar?.start(init.trials, 0, { best: '–' });
         };
         if (global.target === 'aws') result = await runStudyOnAws(platform, spec, { onInit, onProgress });
-        else if (options.direct) result = await runStudyDirect(platform, spec, { onProgress, onInit });
+        else if (options.direct)
+          result = await runStudyDirect(platform, spec, { onProgress, onInit, signal });
         else
           result = await runStudyLocal(platform, spec, {
             home: resolve(global.home),
             workers,
             onInit,
             onProgress,
+            signal,
           });
       } finally {
+        interrupt?.dispose();
         bar?.stop();
         await platform.close();
       }

@@ -55,6 +55,7 @@
  * keep it undefined. One SnapshotRecord per whole second per snapshot instrument, stamped at the end of the
  * second (exclusive) with the state just before that instant, from the first event's second to the last's.
  */
+import { InterruptedError, yieldEvery } from '../concurrency/interrupt.ts';
 import { EVENT_BBO, EVENT_DEPTH, EVENT_TRADE } from '../market/events.ts';
 import type { EventColumns } from '../market/events.ts';
 import type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
@@ -83,6 +84,31 @@ const PROGRESS_MASK = (1 << 20) - 1;
 
 export function runBacktest(events: EventColumns, config: BacktestConfig): BacktestResult {
   return new Backtest(events, config).run();
+}
+
+/**
+ * Work between two yields of an interruptible run: items of the loop (events, arriving messages, wake-up
+ * times) plus strategy calls (one wake-up time can call hundreds of strategies). Milliseconds of work.
+ */
+const WORK_PER_SLICE = 1 << 14;
+
+/**
+ * `runBacktest` that can be stopped: it runs in slices of 16,384 units of work (loop items
+ * plus strategy calls) and yields to the event loop between them (so a SIGINT handler can run; a slice
+ * takes milliseconds), and when `signal` is aborted it
+ * throws `InterruptedError` and returns nothing (a run is kept whole or not at all). Same results.
+ */
+export async function runBacktestInterruptibly(
+  events: EventColumns,
+  config: BacktestConfig,
+  signal: AbortSignal | undefined,
+): Promise<BacktestResult> {
+  const backtest = new Backtest(events, config);
+  const pause = yieldEvery(1, signal);
+  const stop = () => new InterruptedError('backtest', 'the run was discarded, nothing of it was written');
+  if (signal?.aborted) throw stop();
+  while (!backtest.advance(WORK_PER_SLICE)) if (await pause()) throw stop();
+  return backtest.finish();
 }
 
 const ACTION_PLACE = 0;
@@ -143,6 +169,8 @@ class Backtest implements FillSink {
   private readonly endMs: number;
 
   private now = NaN;
+  /** The next market event to apply (the loop's position, kept between slices of an interruptible run). */
+  private cursor = 0;
   private nextOrderId = 0;
   private readonly actions = new TimeQueue<PendingAction>();
   private readonly timers = new TimeQueue<InstrumentRuntime>();
@@ -267,6 +295,15 @@ class Backtest implements FillSink {
   }
 
   run(): BacktestResult {
+    this.advance(Infinity);
+    return this.finish();
+  }
+
+  /**
+   * Runs the loop until `limit` units of work (items plus strategy calls) are done; true when the run has
+   * reached its end (then call finish).
+   */
+  advance(limit: number): boolean {
     const events = this.events;
     const n = events.length;
     const ts = events.ts;
@@ -274,8 +311,11 @@ class Backtest implements FillSink {
     const timers = this.timers;
     const endMs = this.endMs;
     const shared = this.shared;
-    let e = 0;
-    for (;;) {
+    let e = this.cursor;
+    let done = false;
+    const stats = this.stats;
+    const budget = limit + stats.strategyCalls;
+    for (let items = 0; items + stats.strategyCalls < budget; items++) {
       const te = e < n ? ts[e]! : Infinity;
       const ta = actions.peekTime();
       let tw = this.pendingWakeMs;
@@ -284,7 +324,10 @@ class Backtest implements FillSink {
       if (tt < tw) tw = tt;
       let t = te < ta ? te : ta;
       if (tw < t) t = tw;
-      if (!(t <= endMs)) break;
+      if (!(t <= endMs)) {
+        done = true;
+        break;
+      }
       if (t >= this.nextHousekeepingMs) this.housekeeping(t);
       if (te === t) {
         this.exchangeEvent(e++);
@@ -301,9 +344,12 @@ class Backtest implements FillSink {
       } else if (ta === t) this.arriveAction(t);
       else this.wake(t);
     }
-    this.stats.events = e;
-    this.onProgress?.(e, n);
-    return this.finish();
+    this.cursor = e;
+    if (done) {
+      this.stats.events = e;
+      this.onProgress?.(e, n);
+    }
+    return done;
   }
 
   // ── the exchange side ────────────────────────────────────────────────────────────────────────────
@@ -917,7 +963,7 @@ class Backtest implements FillSink {
     this.stats.snapshots += taken;
   }
 
-  private finish(): BacktestResult {
+  finish(): BacktestResult {
     const endMs = this.endMs;
     if (this.events.length > 0 && Number.isFinite(endMs)) {
       this.now = endMs;
