@@ -27,14 +27,18 @@ import {
   krxRegularSession,
   midPath,
   renderHtmlReport,
+  riskTimelineLines,
   tagRegimes,
+  UTC_ZONE,
   utcDateOf,
 } from '../core/report/index.ts';
+import { LimitRiskGate } from '../core/risk/index.ts';
+import type { RiskTimeline } from '../core/risk/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
 import { runBacktestInterruptibly } from '../core/sim/index.ts';
 import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
-import { CRYPTO_CAPITAL, backtestConfig } from './backtest-setup.ts';
+import { backtestConfig } from './backtest-setup.ts';
 import type { FillModelName, StrategyName } from './backtest-setup.ts';
 import { readSilverTrades } from './silver-trades.ts';
 
@@ -87,6 +91,10 @@ export interface BacktestSummary {
   tradeHistoryCsv: string;
   snapshotCsvs: Map<string, string>;
   lakeSnapshots: Record<string, string>;
+  /** When and why the risk gate halted or went reduce-only (per trading day, and limit episodes). */
+  riskTimeline: RiskTimeline;
+  /** The same in lines for a terminal (times in the market's zone). */
+  riskTimelineLines: string[];
   seconds: number;
   /** Where the caller wrote the HTML report, if it did. */
   reportPath?: string;
@@ -109,7 +117,11 @@ export async function runBacktestRequest(
     .slice(0, 12)}`;
   const regimes = await regimeInput(request.regimes ?? 'none', loaded.labelFiles);
   const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
-  const { config, specs } = backtestConfig(market, {
+  const {
+    config,
+    specs,
+    capital: accountCapital,
+  } = backtestConfig(market, {
     strategy: request.strategy,
     params: request.params ?? {},
     fillModel: request.fillModel,
@@ -124,18 +136,23 @@ export async function runBacktestRequest(
   const result = await runBacktestInterruptibly(events, config, request.signal);
 
   progress('metrics and report');
+  const riskTimeline =
+    config.riskGate instanceof LimitRiskGate
+      ? config.riskGate.timeline()
+      : { days: [], episodes: [], omittedEpisodes: 0 };
+  const zone = market === 'krx' ? { label: 'KST', offsetMs: 9 * 3600_000 } : UTC_ZONE;
   const portfolio = portfolioSnapshots(result);
   const focus = focusInstrument(result, events);
   const tagged = tagRegimes(midPath(focus.snapshots, market === 'krx' ? krxRegularSession : undefined));
   const trades = result.tradeLog.map((entry) => ({ ...entry, instrument: PORTFOLIO }));
-  const capital = market === 'krx' ? KRX_CAPITAL : CRYPTO_CAPITAL * specs.size;
+  const capital = market === 'krx' ? accountCapital : accountCapital * specs.size;
   const metrics = computeRunMetrics(
     {
       trades,
       snapshots: portfolio,
       initialCapital: capital,
       ordersSent: result.stats.ordersSent,
-      equityAtStart: market === 'krx' ? 0 : CRYPTO_CAPITAL * specs.size,
+      equityAtStart: market === 'krx' ? 0 : accountCapital * specs.size,
     },
     {
       instrument: PORTFOLIO,
@@ -164,9 +181,10 @@ export async function runBacktestRequest(
     regimes: regimes ?? tagged,
     focus,
     marketTrades: focus.marketTrades,
+    riskTimeline,
     options: {
       quotesWindow: focus.window,
-      ...(market === 'krx' ? { zone: { label: 'KST', offsetMs: 9 * 3600_000 } } : {}),
+      zone,
     },
   });
 
@@ -198,14 +216,14 @@ export async function runBacktestRequest(
     tradeHistoryCsv: tradeHistoryCsv(result.tradeLog),
     snapshotCsvs,
     lakeSnapshots,
+    riskTimeline,
+    riskTimelineLines: riskTimelineLines(riskTimeline, zone),
     seconds: (performance.now() - started) / 1000,
   };
 }
 
 const PORTFOLIO = 'PORTFOLIO';
 const NOTHING_WRITTEN = 'nothing was written (no report, no lake rows)';
-/** Reference capital for KRX returns (KRW): the account starts at 0 cash; returns are PnL over this. */
-const KRX_CAPITAL = 100_000_000;
 
 interface LoadedEvents {
   events: EventColumns;

@@ -167,12 +167,14 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         report: reportPath,
         exported,
         lakeSnapshots: summary.lakeSnapshots,
+        riskTimeline: summary.riskTimeline,
         seconds: summary.seconds,
       };
       if (global.json) return printJson(json);
       printLines([
         `${summary.strategy} on ${summary.dataSource}: ${summary.events.toLocaleString('en-US')} events, ${summary.instruments} instruments, ${summary.seconds.toFixed(1)} s`,
         `  fills ${s.fills} (maker ${s.makerFills}, taker ${s.takerFills}), orders ${s.ordersSent}, cancels ${s.ordersCancelled}, risk halts ${s.riskHalts}, reduce-only ${s.riskReduceOnly}`,
+        ...summary.riskTimelineLines.map((line) => `  ${line}`),
         `  PnL ${m.totalPnl.toFixed(2)}, Sharpe ${fmt(m.returns.sharpe)}, Sortino ${fmt(m.returns.sortino)} (${m.returns.basis} returns × √${m.returns.periodsPerYear}), max drawdown ${m.maxDrawdown.amount.toFixed(2)}`,
         `  run ${summary.runId}; report ${reportPath}${exported.length ? `; exported ${exported.length} CSV files to ${resolve(options.export!)}` : ''}`,
         ...(Object.keys(summary.lakeSnapshots).length

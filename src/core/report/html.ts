@@ -9,6 +9,8 @@
  * downsample.ts) to `maxPointsPerSeries` (default 2,000) and the tables to `tradeRows` and `dayRows`.
  * Every interpolated string is escaped (escape.ts); numbers go through the locale-free formatters.
  */
+import type { RiskTimeline } from '../risk/index.ts';
+import { riskTimelineSection } from './risk-timeline.ts';
 import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../sim/types.ts';
 import { downsampleMinMax } from './downsample.ts';
 import { escapeHtml } from './escape.ts';
@@ -99,6 +101,8 @@ export interface HtmlReportInput {
     trades: readonly TradeLogEntry[];
   };
   options?: Partial<HtmlReportOptions>;
+  /** The risk gate's timeline (when and why it refused), shown after the daily PnL when given. */
+  riskTimeline?: RiskTimeline;
 }
 
 const COLORS = {
@@ -138,6 +142,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     regimePnlChart(metrics),
     '</section>',
     dailySection(metrics, options.dayRows),
+    input.riskTimeline === undefined ? '' : riskTimelineSection(input.riskTimeline, options.zone),
     tradeLogSection(trades, options),
     footer(meta, options.zone),
   ].join('\n');

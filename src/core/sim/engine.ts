@@ -44,8 +44,9 @@
  * |position|) and a market order only if it shrinks |position| (capped likewise); with no position nothing
  * is kept. The gate hears about every fill (with the PnL it realised) and about the orders each decision
  * sent (new quotes and market orders). Its equity inputs are the portfolio's (all traded instruments, one
- * currency) marked to the strategy's observed mids; the trading day starts at UTC midnight shifted by
- * `dayStartOffsetMs` and its start equity is the equity at the first decision of the day.
+ * currency) marked to the strategy's observed mids; the trading day is `tradingDayOf(t)` (default: the UTC
+ * date shifted by `dayStartOffsetMs`), and its start equity and its peak are the equity at the first
+ * decision of the day, so the daily loss and drawdown limits start afresh each day.
  *
  * Outputs. Fills and the extended trade log (one entry per fill: our quoted spread before the fill, the
  * strategy's `diagnostics.volatility` if it ever gave one else the engine's per-second EWMA σ, the regime
@@ -166,6 +167,7 @@ class Backtest implements FillSink {
   private readonly depthLevels: number;
   private readonly horizonMs: number;
   private readonly dayOffsetMs: number;
+  private readonly tradingDayOf: ((ts: number) => string) | undefined;
   private readonly endMs: number;
 
   private now = NaN;
@@ -201,11 +203,13 @@ class Backtest implements FillSink {
     position: 0,
     positionNotional: 0,
     equity: 0,
+    tradingDay: '',
     dayStartEquity: 0,
     peakEquity: 0,
     lastDataMs: NaN,
   };
   private day = NaN;
+  private tradingDay = '';
   private dayStartEquity = NaN;
   private peakEquity = -Infinity;
 
@@ -232,6 +236,7 @@ class Backtest implements FillSink {
     this.depthLevels = config.depthLevels ?? 5;
     this.horizonMs = config.profitHorizonMs ?? 60_000;
     this.dayOffsetMs = config.dayStartOffsetMs ?? 0;
+    this.tradingDayOf = config.tradingDayOf;
     const n = events.length;
     this.endMs = config.endMs ?? (n > 0 ? events.ts[n - 1]! : -Infinity);
 
@@ -754,10 +759,16 @@ class Backtest implements FillSink {
 
   private riskInputsFor(runtime: InstrumentRuntime, t: number, mid: number): RiskInputs {
     const equity = this.equityObserved;
-    const day = Math.floor((t + this.dayOffsetMs) / DAY_MS);
-    if (day !== this.day) {
-      this.day = day;
-      this.dayStartEquity = equity;
+    // A new trading day resets the daily limits' references: its start equity and its peak.
+    if (this.tradingDayOf !== undefined) {
+      const label = this.tradingDayOf(t);
+      if (label !== this.tradingDay) this.startDay(label, equity);
+    } else {
+      const day = Math.floor((t + this.dayOffsetMs) / DAY_MS);
+      if (day !== this.day) {
+        this.day = day;
+        this.startDay(new Date(day * DAY_MS).toISOString().slice(0, 10), equity);
+      }
     }
     if (equity > this.peakEquity) this.peakEquity = equity;
     const account = runtime.account;
@@ -768,10 +779,17 @@ class Backtest implements FillSink {
     inputs.position = account.position;
     inputs.positionNotional = Math.abs(account.position) * mark * runtime.spec.multiplier;
     inputs.equity = equity;
+    inputs.tradingDay = this.tradingDay;
     inputs.dayStartEquity = this.dayStartEquity;
     inputs.peakEquity = this.peakEquity;
     inputs.lastDataMs = runtime.observed.lastEventMs;
     return inputs;
+  }
+
+  private startDay(label: string, equity: number): void {
+    this.tradingDay = label;
+    this.dayStartEquity = equity;
+    this.peakEquity = equity;
   }
 
   /** Diffs the quotes against the working orders; returns how many new orders were sent. */

@@ -162,9 +162,11 @@ export interface RiskInputs {
   /** |position| × mid × multiplier, in currency. */
   positionNotional: number;
   equity: number;
+  /** The current trading day (the engine's: the KRX session date in KST, the UTC date on crypto). */
+  tradingDay: string;
   /** Equity at the start of the current trading day (the day boundary is the engine's). */
   dayStartEquity: number;
-  /** Highest equity so far. */
+  /** Highest equity so far this trading day (the drawdown limit is a daily limit). */
   peakEquity: number;
   /** Time of the latest market event observed (for stale-data checks). */
   lastDataMs: number;
