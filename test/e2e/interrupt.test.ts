@@ -93,42 +93,49 @@ describe('Ctrl-C', () => {
     expect(existsSync(join(home, 'reports'))).toBe(false);
   }, 300_000);
 
-  it('stops a tuning study: exit 130, complete trials kept in the store, no study report', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'quotelab-interrupt-tune-'));
-    const specFile = join(home, 'spec.json');
-    const spec = {
-      studyId: 'stopped',
-      data: { kind: 'files', paths: files },
-      budget: { trials: 400, parallelism: 2 },
-      walkForward: { trainDays: 1, validateDays: 1, testDays: 1 },
-      seed: 5,
-    };
-    writeFileSync(specFile, JSON.stringify(spec));
-    const args = ['tune', '--spec', specFile, '--workers', '2'];
-    const ended = await interrupt(home, args, /tune: [1-9]\d* complete/, 'SIGINT');
-    expect(ended.sent).toBe(true);
-    expect({ code: ended.code, signal: ended.signal }, ended.stderr).toEqual({ code: 130, signal: null });
-    const kept =
-      /study stopped keeps its (\d+) complete and (\d+) failed trials in the study store; (\d+) running trials were cut off/.exec(
-        ended.stderr,
+  it.each([
+    ['the workflow run, trials on worker threads', ['--workers', '2']],
+    ['--direct, trials on the main thread', ['--direct']],
+  ])(
+    'stops a tuning study (%s): exit 130, complete trials kept, no study report',
+    async (_, mode) => {
+      const home = mkdtempSync(join(tmpdir(), 'quotelab-interrupt-tune-'));
+      const specFile = join(home, 'spec.json');
+      const spec = {
+        studyId: 'stopped',
+        data: { kind: 'files', paths: files },
+        budget: { trials: 400, parallelism: 2 },
+        walkForward: { trainDays: 1, validateDays: 1, testDays: 1 },
+        seed: 5,
+      };
+      writeFileSync(specFile, JSON.stringify(spec));
+      const args = ['tune', '--spec', specFile, ...mode];
+      const ended = await interrupt(home, args, /tune: [1-9]\d* complete/, 'SIGINT');
+      expect(ended.sent).toBe(true);
+      expect({ code: ended.code, signal: ended.signal }, ended.stderr).toEqual({ code: 130, signal: null });
+      const kept =
+        /study stopped keeps its (\d+) complete and (\d+) failed trials in the study store; (\d+) running trials were cut off/.exec(
+          ended.stderr,
+        );
+      expect(kept, ended.stderr).not.toBeNull();
+      expect(ended.stderr).toContain('no report was written; run the same spec again to resume');
+      const platform = openLocalPlatform(home);
+      try {
+        const trials = await new StudyStore(platform.state).trials('stopped');
+        const complete = trials.filter((t) => t.state === 'complete').length;
+        expect(complete).toBeGreaterThanOrEqual(1);
+        expect(complete).toBe(Number(kept![1]));
+        expect(trials.filter((t) => t.state === 'running')).toHaveLength(Number(kept![3]));
+        expect(complete).toBeLessThan(spec.budget.trials);
+      } finally {
+        await platform.close();
+      }
+      const objects = join(home, 'objects', 'data');
+      const written = existsSync(objects) ? readdirSync(objects, { recursive: true }).map(String) : [];
+      expect(written.filter((name) => name.endsWith('report.html') || name.endsWith('report.json'))).toEqual(
+        [],
       );
-    expect(kept, ended.stderr).not.toBeNull();
-    expect(ended.stderr).toContain('no report was written; run the same spec again to resume');
-    const platform = openLocalPlatform(home);
-    try {
-      const trials = await new StudyStore(platform.state).trials('stopped');
-      const complete = trials.filter((t) => t.state === 'complete').length;
-      expect(complete).toBeGreaterThanOrEqual(1);
-      expect(complete).toBe(Number(kept![1]));
-      expect(trials.filter((t) => t.state === 'running')).toHaveLength(Number(kept![3]));
-      expect(complete).toBeLessThan(spec.budget.trials);
-    } finally {
-      await platform.close();
-    }
-    const objects = join(home, 'objects', 'data');
-    const written = existsSync(objects) ? readdirSync(objects, { recursive: true }).map(String) : [];
-    expect(written.filter((name) => name.endsWith('report.html') || name.endsWith('report.json'))).toEqual(
-      [],
-    );
-  }, 300_000);
+    },
+    300_000,
+  );
 });

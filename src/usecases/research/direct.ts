@@ -3,7 +3,7 @@
  * It is the reference the local run of `tuning.asl.json` is checked against (same seed → same trial
  * sequence and best value), and a quick way to tune from code.
  */
-import { InterruptedError, throwIfInterrupted } from '../../core/concurrency/interrupt.ts';
+import { InterruptedError, throwIfInterrupted, yieldEvery } from '../../core/concurrency/interrupt.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import { finalizeStudy } from './finalize.ts';
 import type { FinalizeOutput } from './finalize.ts';
@@ -20,7 +20,10 @@ export interface DirectStudyOptions {
   runTrials?: (tasks: TrialTask[]) => Promise<TrialOutcome[]>;
   onInit?: (init: InitOutput) => void;
   onProgress?: (progress: RecordOutput) => void;
-  /** Stops the study between trials (Ctrl-C) with `InterruptedError`; the store keeps what is recorded. */
+  /**
+   * Stops the study between trials (Ctrl-C) with `InterruptedError`; the store keeps what is recorded.
+   * Trials run on this thread, so the one in progress finishes first.
+   */
   signal?: AbortSignal;
 }
 
@@ -35,12 +38,14 @@ export async function runStudyDirect(
     (async (tasks: TrialTask[]) => {
       const outcomes: TrialOutcome[] = [];
       for (const task of tasks) {
-        if (signal?.aborted) break;
+        // The local stores answer synchronously, so without a real yield the signal handler never runs.
+        if (await pause()) break;
         outcomes.push(await runTrial(platform, task));
       }
       return outcomes;
     });
   const signal = options.signal;
+  const pause = yieldEvery(1, signal);
   throwIfInterrupted(signal, 'tune', 'nothing was written');
   const init = await initStudy(platform, { spec, owner });
   options.onInit?.(init);
