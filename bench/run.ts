@@ -19,6 +19,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   engine: () => import('./engine.bench.ts'),
   tune: () => import('./tune.bench.ts'),
   seedb: () => import('./seedb.bench.ts'),
+  signal: () => import('./signal.bench.ts'),
 };
 
 const filter = process.argv[2];

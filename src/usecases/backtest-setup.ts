@@ -5,7 +5,14 @@
  */
 import { BTCUSDT_SPEC, krxOptionSpec } from '../core/market/instrument-specs.ts';
 import { krxRegularSession } from '../core/report/index.ts';
-import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
+import { kstDateOf } from '../core/market/kst.ts';
+import {
+  CRYPTO_CAPITAL_FRACTIONS,
+  DEFAULT_RISK_LIMITS,
+  KRX_CAPITAL_FRACTIONS,
+  LimitRiskGate,
+  capitalRiskLimits,
+} from '../core/risk/index.ts';
 import type { RiskLimits } from '../core/risk/index.ts';
 import {
   BINANCE_SPOT_FEES,
@@ -32,6 +39,8 @@ export type FillModelName = 'trade-through' | 'queue' | 'queue-probabilistic';
 
 /** Capital the crypto account starts with (Seed B's bot: $5,000 max position, $50 daily loss, 5 % drawdown). */
 export const CRYPTO_CAPITAL = 10_000;
+/** Reference capital for KRX (KRW): the account starts at 0 cash; returns are PnL over this. */
+export const KRX_CAPITAL = 100_000_000;
 
 export interface RunSetup {
   strategy: StrategyName;
@@ -49,14 +58,19 @@ export interface RunSetup {
 export function backtestConfig(
   market: Market,
   setup: RunSetup,
-): { config: BacktestConfig; specs: Map<string, InstrumentSpec> } {
+): { config: BacktestConfig; specs: Map<string, InstrumentSpec>; capital: number } {
   const pairs: Record<string, string> = {};
   for (const [key, value] of Object.entries(setup.params)) pairs[key] = String(value);
   const params = parseBacktestParams(pairs, {
     strategy: setup.strategy === 'as' ? resolveAsConfig(...asOptions(market)) : SIGNAL_DEFAULTS,
-    risk: DEFAULT_RISK_LIMITS,
+    // `risk.capital` is the account's capital, which the money limits' defaults are fractions of.
+    risk: { ...DEFAULT_RISK_LIMITS, capital: 0 },
     fees: FEE_TEMPLATE,
   });
+  const { capital: capitalParam, ...riskOverrides } = params.risk as Partial<RiskLimits> & {
+    capital?: number;
+  };
+  const capital = capitalParam ?? (market === 'krx' ? KRX_CAPITAL : CRYPTO_CAPITAL);
   const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : BINANCE_SPOT_FEES), ...params.fees };
   for (const [name, value] of Object.entries(fees))
     if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
@@ -76,15 +90,17 @@ export function backtestConfig(
     fillModel: fillModel(setup.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
     feedLatency: setup.feedLatencyMs ?? 0,
     orderLatency: setup.orderLatencyMs ?? 0,
-    riskGate: new LimitRiskGate(riskLimits(market, params.risk)),
+    riskGate: new LimitRiskGate(riskLimits(market, capital, riskOverrides)),
     regimes: setup.regimes,
-    initialCash: market === 'krx' ? 0 : CRYPTO_CAPITAL,
+    initialCash: market === 'krx' ? 0 : capital,
     dayStartOffsetMs: market === 'krx' ? 9 * 3600_000 : 0,
+    // The risk gate's trading day: the KRX session date in KST (KRX has no session across midnight).
+    tradingDayOf: market === 'krx' ? kstDateOf : undefined,
     snapshots: setup.snapshots ?? 'traded',
     snapshotWhen: market === 'krx' ? krxRegularSession : undefined,
     onProgress: setup.onProgress,
   };
-  return { config, specs };
+  return { config, specs, capital };
 }
 
 function makeStrategy(
@@ -123,23 +139,27 @@ function fillModel(name: FillModelName): FillModel {
   }
 }
 
-/** Risk limits per market, in its currency; `risk.*` parameters override them. */
-function riskLimits(market: 'krx' | 'binance', overrides: Partial<RiskLimits>): Partial<RiskLimits> {
+/**
+ * Risk limits per market, in its currency: the money limits are fractions of the capital
+ * (KRX_CAPITAL_FRACTIONS, CRYPTO_CAPITAL_FRACTIONS); `risk.*` parameters override them.
+ */
+function riskLimits(
+  market: 'krx' | 'binance',
+  capital: number,
+  overrides: Partial<RiskLimits>,
+): Partial<RiskLimits> {
   const base: Partial<RiskLimits> =
     market === 'krx'
       ? {
           // KRW. Seed B's limits are in USD for a crypto bot; these are their KOSPI200-option analogues.
-          maxPositionNotional: 50_000_000,
-          maxDailyLoss: 5_000_000,
-          maxDrawdownFraction: Infinity,
-          maxDrawdownAmount: 10_000_000,
+          ...capitalRiskLimits(capital, KRX_CAPITAL_FRACTIONS),
           // Options trade sparsely: a quiet code is not stale data.
           maxDataAgeMs: Infinity,
           // One account quotes every listed code: the order-rate limit is the account's, not a code's.
           maxOrdersPerWindow: 1_000,
         }
-      : // USD, Seed B's bot: $5,000 max position, $50 max loss, 5 % drawdown. A market maker on a book that
-        // moves many times a second requotes often: 300 orders per 10 s before the rate limit halts it.
-        { maxPositionNotional: 5_000, maxDailyLoss: 50, maxDrawdownFraction: 0.05, maxOrdersPerWindow: 300 };
+      : // USD, Seed B's bot at $10,000: $5,000 max position, $50 max loss, 5 % drawdown. A market maker on a
+        // book that moves many times a second requotes often: 300 orders per 10 s before the rate limit halts it.
+        { ...capitalRiskLimits(capital, CRYPTO_CAPITAL_FRACTIONS), maxOrdersPerWindow: 300 };
   return { ...base, ...overrides };
 }

@@ -5,6 +5,7 @@
  * lake (`mm_trades`, `mm_snapshots`) and, on request, as Seed B's CSV files.
  */
 import { createHash } from 'node:crypto';
+import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -28,15 +29,19 @@ import {
   krxRegularSession,
   midPath,
   renderHtmlReport,
+  riskTimelineLines,
   tagRegimes,
+  UTC_ZONE,
   utcDateOf,
 } from '../core/report/index.ts';
+import { LimitRiskGate } from '../core/risk/index.ts';
+import type { RiskTimeline } from '../core/risk/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
 import { KRW, USDT } from '../core/report/format.ts';
-import { runBacktest } from '../core/sim/index.ts';
+import { runBacktestInterruptibly } from '../core/sim/index.ts';
 import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
-import { CRYPTO_CAPITAL, backtestConfig } from './backtest-setup.ts';
+import { backtestConfig } from './backtest-setup.ts';
 import type { FillModelName, StrategyName } from './backtest-setup.ts';
 import { readSilverTrades } from './silver-trades.ts';
 
@@ -68,6 +73,12 @@ export interface BacktestRequest {
   onProgress?: (stage: string) => void;
   /** Engine progress (events processed of total). */
   onEvents?: (processed: number, total: number) => void;
+  /**
+   * Stops the run (Ctrl-C): reading and the engine stop within a fraction of a second and
+   * `InterruptedError` is thrown with nothing written. Once the lake write has begun it is finished, so a
+   * run's rows are in both tables or in neither.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BacktestSummary {
@@ -83,6 +94,10 @@ export interface BacktestSummary {
   tradeHistoryCsv: string;
   snapshotCsvs: Map<string, string>;
   lakeSnapshots: Record<string, string>;
+  /** When and why the risk gate halted or went reduce-only (per trading day, and limit episodes). */
+  riskTimeline: RiskTimeline;
+  /** The same in lines for a terminal (times in the market's zone). */
+  riskTimelineLines: string[];
   seconds: number;
   /** Where the caller wrote the HTML report, if it did. */
   reportPath?: string;
@@ -100,12 +115,16 @@ export async function runBacktestRequest(
   if (events.length === 0)
     throw new Error(`no events in ${loaded.dataSource} for the requested codes and dates`);
   const runId = `${request.strategy}-${createHash('sha256')
-    .update(JSON.stringify({ ...request, onProgress: undefined }))
+    .update(JSON.stringify({ ...request, onProgress: undefined, signal: undefined }))
     .digest('hex')
     .slice(0, 12)}`;
   const regimes = await regimeInput(request.regimes ?? 'none', loaded.labelFiles);
   const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
-  const { config, specs } = backtestConfig(market, {
+  const {
+    config,
+    specs,
+    capital: accountCapital,
+  } = backtestConfig(market, {
     strategy: request.strategy,
     params: request.params ?? {},
     fillModel: request.fillModel,
@@ -117,21 +136,26 @@ export async function runBacktestRequest(
   });
 
   progress(`running ${events.length.toLocaleString('en-US')} events`);
-  const result = runBacktest(events, config);
+  const result = await runBacktestInterruptibly(events, config, request.signal);
 
   progress('metrics and report');
+  const riskTimeline =
+    config.riskGate instanceof LimitRiskGate
+      ? config.riskGate.timeline()
+      : { days: [], episodes: [], omittedEpisodes: 0 };
+  const zone = market === 'krx' ? { label: 'KST', offsetMs: 9 * 3600_000 } : UTC_ZONE;
   const portfolio = portfolioSnapshots(result);
   const focus = focusInstrument(result, events);
   const tagged = tagRegimes(midPath(focus.snapshots, market === 'krx' ? krxRegularSession : undefined));
   const trades = result.tradeLog.map((entry) => ({ ...entry, instrument: PORTFOLIO }));
-  const capital = market === 'krx' ? KRX_CAPITAL : CRYPTO_CAPITAL * specs.size;
+  const capital = market === 'krx' ? accountCapital : accountCapital * specs.size;
   const metrics = computeRunMetrics(
     {
       trades,
       snapshots: portfolio,
       initialCapital: capital,
       ordersSent: result.stats.ordersSent,
-      equityAtStart: market === 'krx' ? 0 : CRYPTO_CAPITAL * specs.size,
+      equityAtStart: market === 'krx' ? 0 : accountCapital * specs.size,
     },
     {
       instrument: PORTFOLIO,
@@ -162,12 +186,15 @@ export async function runBacktestRequest(
     regimes: regimes ?? tagged,
     focus,
     marketTrades: focus.marketTrades,
+    riskTimeline,
     options: {
       quotesWindow: focus.window,
-      ...(market === 'krx' ? { zone: { label: 'KST', offsetMs: 9 * 3600_000 } } : {}),
+      zone,
     },
   });
 
+  // The last point to stop at: from here the run's outputs are written whole.
+  throwIfInterrupted(request.signal, 'backtest', NOTHING_WRITTEN);
   let lakeSnapshots: Record<string, string> = {};
   if (request.writeLake ?? true) {
     progress('writing mm_trades and mm_snapshots');
@@ -194,13 +221,14 @@ export async function runBacktestRequest(
     tradeHistoryCsv: tradeHistoryCsv(result.tradeLog),
     snapshotCsvs,
     lakeSnapshots,
+    riskTimeline,
+    riskTimelineLines: riskTimelineLines(riskTimeline, zone),
     seconds: (performance.now() - started) / 1000,
   };
 }
 
 const PORTFOLIO = 'PORTFOLIO';
-/** Reference capital for KRX returns (KRW): the account starts at 0 cash; returns are PnL over this. */
-const KRX_CAPITAL = 100_000_000;
+const NOTHING_WRITTEN = 'nothing was written (no report, no lake rows)';
 
 interface LoadedEvents {
   events: EventColumns;
@@ -220,6 +248,7 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
       to: request.to,
       codes,
     });
+    throwIfInterrupted(request.signal, 'backtest', NOTHING_WRITTEN);
     return {
       events: krxTradeEvents(ticks),
       market: 'krx',
@@ -235,15 +264,17 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     if (binance.length !== 1 || paths.length !== 1)
       throw new Error('give one Binance capture, or KRX XML files, not a mix');
     const path = binance[0]!;
-    const source = path.endsWith('.gz')
-      ? createReadStream(path).pipe(createGunzip())
-      : createReadStream(path);
-    const { events } = await readBinanceCapture(source);
+    const { events } = await interruptible(request.signal, async (signal) => {
+      const file = createReadStream(path, { signal });
+      return readBinanceCapture(path.endsWith('.gz') ? file.pipe(createGunzip()) : file);
+    });
     return { events, market: 'binance', dataSource: basename(path), labelFiles: [] };
   }
   const ticks: TradeTick[] = [];
   for (const path of paths) {
-    const read = await readKrxXmlAll(createReadStream(path), { srcFile: basename(path) });
+    const read = await interruptible(request.signal, (signal) =>
+      readKrxXmlAll(createReadStream(path, { signal }), { srcFile: basename(path) }),
+    );
     for (const tick of read.ticks) if ((!codes || codes.has(tick.code)) && inDates(tick.ts)) ticks.push(tick);
   }
   const folders = [...new Set(paths.map((path) => dirname(path)))];
@@ -256,6 +287,23 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
   const dataSource =
     paths.length === 1 ? basename(paths[0]!) : `${paths.length} KRX files (${basename(folders[0]!)})`;
   return { events: krxTradeEvents(ticks), market: 'krx', dataSource, labelFiles: [...new Set(labelFiles)] };
+}
+
+/**
+ * Reads with the file streams tied to `signal`: an abort destroys the stream, and whatever error the
+ * reader then reports becomes `InterruptedError` (nothing has been written while loading).
+ */
+async function interruptible<T>(
+  signal: AbortSignal | undefined,
+  read: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  throwIfInterrupted(signal, 'backtest', NOTHING_WRITTEN);
+  try {
+    return await read(signal);
+  } catch (error) {
+    if (signal?.aborted) throw new InterruptedError('backtest', NOTHING_WRITTEN);
+    throw error;
+  }
 }
 
 /** The regime the strategy sees: none, the synthetic market's true labels, or a fixed regime. */

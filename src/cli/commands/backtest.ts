@@ -9,6 +9,7 @@ import { saveBacktestReport } from '../../usecases/run-index.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { formatCount, formatMoney, formatPercent, formatRatio, marketCurrency } from '../format.ts';
+import { interruptOnSignals } from '../interrupt.ts';
 import { printJson, printLines } from '../output.ts';
 
 interface BacktestOptions {
@@ -90,6 +91,8 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         ? new SingleBar({ format: 'backtest [{bar}] {value}/{total} events', hideCursor: true })
         : undefined;
       let summary: BacktestSummary;
+      // Ctrl-C stops the run with nothing written (main exits 130); the handler goes once it returns.
+      const interrupt = interruptOnSignals();
       try {
         summary = await runBacktestRequest(platform, {
           strategy: options.strategy,
@@ -118,8 +121,10 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
             if (bar.getTotal() !== total) bar.start(total, processed);
             else bar.update(processed);
           },
+          signal: interrupt.signal,
         });
       } finally {
+        interrupt.dispose();
         bar?.stop();
         await platform.close();
       }
@@ -163,6 +168,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         report: reportPath,
         exported,
         lakeSnapshots: summary.lakeSnapshots,
+        riskTimeline: summary.riskTimeline,
         seconds: summary.seconds,
       };
       if (global.json) return printJson(json);
@@ -171,6 +177,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
       printLines([
         `${summary.strategy} on ${summary.dataSource}: ${n(summary.events)} events, ${n(summary.instruments)} instruments, ${summary.seconds.toFixed(1)} s`,
         `  fills ${n(s.fills)} (maker ${n(s.makerFills)}, taker ${n(s.takerFills)}), orders ${n(s.ordersSent)}, cancels ${n(s.ordersCancelled)}, risk halts ${n(s.riskHalts)}, reduce-only ${n(s.riskReduceOnly)}`,
+        ...summary.riskTimelineLines.map((line) => `  ${line}`),
         `  PnL ${money(m.totalPnl)}, Sharpe ${formatRatio(m.returns.sharpe)}, Sortino ${formatRatio(m.returns.sortino)} (${m.returns.basis} returns × √${formatCount(m.returns.periodsPerYear)}), max drawdown ${money(m.maxDrawdown.amount)}`,
         `  hit rate ${formatPercent(m.closedTrades.hitRate)}, profit factor ${formatRatio(m.closedTrades.profitFactor)} (${n(m.closedTrades.closing)} closing fills)`,
         `  run ${summary.runId}; report ${reportPath}${exported.length ? `; exported ${exported.length} CSV files to ${resolve(options.export!)}` : ''}`,

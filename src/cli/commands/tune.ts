@@ -11,6 +11,7 @@ import { saveStudyReport } from '../../usecases/run-index.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { formatMoney, formatPercent, formatRatio, KRW } from '../format.ts';
+import { interruptOnSignals } from '../interrupt.ts';
 import { printJson, printLines } from '../output.ts';
 
 interface TuneOptions {
@@ -59,6 +60,10 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
       };
       let result: FinalizeOutput;
       let location: string;
+      // Ctrl-C stops a local study with what it finished kept in the store (main exits 130). On AWS the
+      // execution is the state machine's: the first Ctrl-C ends this command as before.
+      const interrupt = global.target === 'aws' ? undefined : interruptOnSignals();
+      const signal = interrupt?.signal;
       try {
         const onInit = (init: { studyId: string; trials: number; resumed: boolean; folds: number }) => {
           total = init.trials;
@@ -69,17 +74,20 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
           bar?.start(init.trials, 0, { best: '–' });
         };
         if (global.target === 'aws') result = await runStudyOnAws(platform, spec, { onInit, onProgress });
-        else if (options.direct) result = await runStudyDirect(platform, spec, { onProgress, onInit });
+        else if (options.direct)
+          result = await runStudyDirect(platform, spec, { onProgress, onInit, signal });
         else
           result = await runStudyLocal(platform, spec, {
             home: resolve(global.home),
             workers,
             onInit,
             onProgress,
+            signal,
           });
         // One place for results: a copy under <home>/reports/, indexed for `quotelab runs`.
         location = await saveStudyReport(platform, global.home, result, { when: new Date() });
       } finally {
+        interrupt?.dispose();
         bar?.stop();
         await platform.close();
       }

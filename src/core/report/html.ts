@@ -10,6 +10,8 @@
  * Every interpolated string is escaped (escape.ts); numbers go through the locale-free formatters, one per
  * kind of figure (format.ts): money in the run's currency, prices with their instrument's tick.
  */
+import type { RiskTimeline } from '../risk/index.ts';
+import { riskTimelineSection } from './risk-timeline.ts';
 import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../sim/types.ts';
 import { downsampleMinMax } from './downsample.ts';
 import { escapeHtml } from './escape.ts';
@@ -108,6 +110,8 @@ export interface HtmlReportInput {
     trades: readonly TradeLogEntry[];
   };
   options?: Partial<HtmlReportOptions>;
+  /** The risk gate's timeline (when and why it refused), shown after the daily PnL when given. */
+  riskTimeline?: RiskTimeline;
 }
 
 const COLORS = {
@@ -179,6 +183,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     regimePnlChart(metrics, figures),
     '</section>',
     dailySection(metrics, options.dayRows, figures),
+    input.riskTimeline === undefined ? '' : riskTimelineSection(input.riskTimeline, options.zone),
     tradeLogSection(trades, options, figures),
     footer(meta, options.zone),
   ].join('\n');

@@ -37,3 +37,4 @@ export {
   sampleStd,
 } from './stats.ts';
 export type { BoxStats } from './stats.ts';
+export { riskTimelineHeadline, riskTimelineLines, riskTimelineSection } from './risk-timeline.ts';

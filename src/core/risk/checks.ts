@@ -138,6 +138,8 @@ export function checkOrderRate(
 
 /** A daily-loss breach held from earlier in the same day (see LimitRiskGate). */
 export interface DailyLossLatch {
+  /** The trading day it holds for (RiskInputs.tradingDay). */
+  tradingDay: string;
   dayStartEquity: number;
   loss: number;
   sinceMs: number;

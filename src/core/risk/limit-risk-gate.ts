@@ -7,9 +7,10 @@
  * - inputs not finite (equity, position, notional, …) → halt; clears when they are finite again.
  * - stale data: nowMs − lastDataMs > maxDataAgeMs, or no data yet → halt; clears with a fresh event.
  * - order rate: orders in the rolling window ≥ maxOrdersPerWindow → halt; clears as orders roll out.
- * - daily loss: dayStartEquity − equity > maxDailyLoss → reduce-only; latched until the engine's next day.
+ * - daily loss: dayStartEquity − equity > maxDailyLoss → reduce-only; latched until the next trading day.
  * - drawdown: (peak − equity) / peak > maxDrawdownFraction, or peak − equity > maxDrawdownAmount →
- *   reduce-only; clears if equity recovers (a peak ≤ 0 with a fraction limit breaches: see checks.ts).
+ *   reduce-only; the peak is the trading day's (the engine resets it each day), so it clears when equity
+ *   recovers or the next day starts (a peak ≤ 0 with a fraction limit breaches: see checks.ts).
  * - losing streak: consecutive losing closes > maxConsecutiveLosses → reduce-only for the cool-down.
  * - position notional: current notional ≥ maxPositionNotional → reduce-only; clears below the limit.
  * - position quantity: the decision's worst-case abs(position) > maxPositionQuantity → reduce-only;
@@ -21,11 +22,15 @@
  * limit hit → no new entries, reduce or close"); once flat, reduce-only allows nothing, so it is a halt
  * that still lets an open position be worked off with passive quotes instead of being dumped.
  *
- * Day boundary: the engine owns it and passes dayStartEquity. The gate has no calendar, so it treats a
- * change of dayStartEquity as the start of a new day. A daily-loss breach holds (is latched) for the rest
- * of that day even if the marks recover, as a daily loss limit conventionally means "done for the day";
- * the latch clears when dayStartEquity changes. (A day that ends exactly where it started despite a breach
- * would keep the latch into the next day: the gate cannot tell those days apart.)
+ * Day boundary: the engine owns it and passes the trading day (RiskInputs.tradingDay: the KRX session
+ * date in KST, the UTC date on crypto) with that day's start equity and peak. A daily-loss breach holds
+ * (is latched) for the rest of that day even if the marks recover, as a daily loss limit conventionally
+ * means "done for the day"; the latch clears when the trading day changes. So one bad day never stops a
+ * multi-day run: every daily limit starts afresh the next day.
+ *
+ * Timeline: every review is also told to a GateTimeline (timeline.ts), which keeps, per trading day, when
+ * and why the gate first refused, and each episode of an account-wide limit (start, end, reason), so a
+ * run can show when and why it halted or went reduce-only.
  *
  * When several limits are breached the answer is the strictest mode, and the reason lists every breached
  * limit, halts first, separated by "; ".
@@ -46,6 +51,8 @@ import type { RiskLimits } from './limits.ts';
 import { resolveRiskLimits } from './limits.ts';
 import { LossStreak } from './loss-streak.ts';
 import { RollingOrderCount } from './order-rate.ts';
+import { GateTimeline } from './timeline.ts';
+import type { RiskTimeline } from './timeline.ts';
 
 /** The gate's own state at a time, for logs (JSON-friendly: null, never NaN). */
 export interface RiskGateState {
@@ -74,6 +81,7 @@ export class LimitRiskGate implements RiskGate {
   private readonly orders: RollingOrderCount;
   private readonly streak: LossStreak;
   private dailyLossLatch: DailyLossLatch | undefined;
+  private readonly gateTimeline = new GateTimeline();
 
   constructor(limits: Partial<RiskLimits> = {}) {
     this.limits = resolveRiskLimits(limits);
@@ -82,19 +90,27 @@ export class LimitRiskGate implements RiskGate {
   }
 
   review(inputs: RiskInputs, decision: Decision): RiskDecision {
-    if (this.dailyLossLatch !== undefined && this.dailyLossLatch.dayStartEquity !== inputs.dayStartEquity) {
+    if (this.dailyLossLatch !== undefined && this.dailyLossLatch.tradingDay !== inputs.tradingDay) {
       this.dailyLossLatch = undefined; // a new day
     }
     const checks = this.evaluate(inputs, decision);
     const dailyLoss = checks.find((check) => check.name === 'daily-loss');
     if (dailyLoss?.breached && this.dailyLossLatch === undefined && Number.isFinite(inputs.dayStartEquity)) {
       this.dailyLossLatch = {
+        tradingDay: inputs.tradingDay,
         dayStartEquity: inputs.dayStartEquity,
         loss: inputs.dayStartEquity - inputs.equity,
         sinceMs: inputs.nowMs,
       };
     }
-    return combine(checks);
+    const answer = combine(checks);
+    this.gateTimeline.record(inputs, checks, answer);
+    return answer;
+  }
+
+  /** When and why the gate refused, per trading day, and the account-wide limits' episodes (see timeline.ts). */
+  timeline(): RiskTimeline {
+    return this.gateTimeline.snapshot();
   }
 
   onFill(fill: Fill, realizedPnlChange: number): void {
@@ -114,15 +130,15 @@ export class LimitRiskGate implements RiskGate {
       decision: combine(checks),
       // plain objects with the sentences formatted, safe to spread, store or compare
       checks: checks.map(({ name, mode, breached, message }) => ({ name, mode, breached, message })),
-      state: this.state(inputs.nowMs, inputs.dayStartEquity),
+      state: this.state(inputs.nowMs, inputs.tradingDay),
     };
   }
 
-  /** The gate's state at nowMs (the daily-loss latch only if it belongs to the day of dayStartEquity). */
-  state(nowMs: number, dayStartEquity?: number): RiskGateState {
+  /** The gate's state at nowMs (the daily-loss latch only if it belongs to `tradingDay`, default its own). */
+  state(nowMs: number, tradingDay?: string): RiskGateState {
     const freesAt = this.orders.nextExpiryAfter(nowMs);
     const breached = this.streak.breachedAt(nowMs);
-    const latch = this.latchFor(dayStartEquity ?? this.dailyLossLatch?.dayStartEquity ?? NaN);
+    const latch = this.latchFor(tradingDay ?? this.dailyLossLatch?.tradingDay ?? '');
     return {
       ordersInWindow: this.orders.countAt(nowMs),
       orderWindowFreesAtMs: Number.isNaN(freesAt) ? null : freesAt,
@@ -144,7 +160,7 @@ export class LimitRiskGate implements RiskGate {
         limits.orderRateWindowMs,
         this.orders.nextExpiryAfter(nowMs) - nowMs,
       ),
-      checkDailyLoss(inputs, limits.maxDailyLoss, this.latchFor(inputs.dayStartEquity)),
+      checkDailyLoss(inputs, limits.maxDailyLoss, this.latchFor(inputs.tradingDay)),
       checkDrawdown(inputs, limits.maxDrawdownFraction, limits.maxDrawdownAmount),
       checkLossStreak(
         this.streak.streakAt(nowMs),
@@ -157,8 +173,8 @@ export class LimitRiskGate implements RiskGate {
     ];
   }
 
-  private latchFor(dayStartEquity: number): DailyLossLatch | undefined {
-    return this.dailyLossLatch?.dayStartEquity === dayStartEquity ? this.dailyLossLatch : undefined;
+  private latchFor(tradingDay: string): DailyLossLatch | undefined {
+    return this.dailyLossLatch?.tradingDay === tradingDay ? this.dailyLossLatch : undefined;
   }
 }
 

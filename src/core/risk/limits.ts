@@ -74,3 +74,44 @@ export function resolveRiskLimits(overrides: Partial<RiskLimits> = {}): Readonly
   }
   return Object.freeze(limits);
 }
+
+/**
+ * The money limits as fractions of the account's capital, so the defaults grow and shrink with it. Per
+ * market, chosen so the reference capital gives the long-standing values: KRX options at 100,000,000 KRW
+ * → 50,000,000 position notional, 5,000,000 daily loss, 10,000,000 drawdown; Binance at Seed B's
+ * 10,000 USDT account → 5,000, 50 and 5 % of the day's peak (a fraction, so it scales by itself).
+ */
+export interface CapitalFractions {
+  positionNotional: number;
+  dailyLoss: number;
+  /** Drawdown from the day's peak as an amount (a fraction of capital), or undefined to use a fraction of the peak. */
+  drawdownAmount?: number;
+  drawdownFraction?: number;
+}
+
+export const KRX_CAPITAL_FRACTIONS: Readonly<CapitalFractions> = Object.freeze({
+  positionNotional: 0.5,
+  dailyLoss: 0.05,
+  drawdownAmount: 0.1,
+});
+
+export const CRYPTO_CAPITAL_FRACTIONS: Readonly<CapitalFractions> = Object.freeze({
+  positionNotional: 0.5,
+  dailyLoss: 0.005,
+  drawdownFraction: 0.05,
+});
+
+/** The money limits for an account of `capital` (in its currency). */
+export function capitalRiskLimits(
+  capital: number,
+  fractions: Readonly<CapitalFractions>,
+): Partial<RiskLimits> {
+  if (!(capital > 0) || !Number.isFinite(capital))
+    throw new RangeError(`capital must be a finite amount > 0, got ${String(capital)}`);
+  return {
+    maxPositionNotional: fractions.positionNotional * capital,
+    maxDailyLoss: fractions.dailyLoss * capital,
+    maxDrawdownAmount: fractions.drawdownAmount === undefined ? Infinity : fractions.drawdownAmount * capital,
+    maxDrawdownFraction: fractions.drawdownFraction ?? Infinity,
+  };
+}

@@ -63,6 +63,12 @@ export interface BacktestConfig {
    * midnight; 9 h: KST midnight).
    */
   dayStartOffsetMs?: number;
+  /**
+   * The trading day of a time, as a label (e.g. kstDateOf for KRX: the session date in KST). Default: the
+   * UTC date of the time shifted by `dayStartOffsetMs`. At the first decision of a new day the risk
+   * gate's day-start equity and day peak are reset to the equity then.
+   */
+  tradingDayOf?: (ts: number) => string;
   /** Half-life of the engine's per-second EWMA σ (default 60 s). */
   volatilityHalfLifeSeconds?: number;
   /** Stop at this time (default: the last event's time). */

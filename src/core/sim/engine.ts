@@ -23,7 +23,10 @@
  * changed, and at the time of each of its fills) (events sharing a timestamp — e.g. the levels of one depth message — give
  * one call, after all of them); with `refresh.intervalMs` also on a grid of multiples of the interval
  * (epoch-aligned), starting after its instrument's first observed event; both rules together give the
- * union of those times (one call when they coincide). Instruments wake in the order they became due.
+ * union of those times (one call when they coincide). A strategy with `refresh.nextWakeMs` (its own calendar,
+ * e.g. bar closes inside sessions) is woken at the times it names instead of the interval grid: armed at its
+ * first observed event, re-armed after each such wake-up, and re-armed by the next observed event once it
+ * answered Infinity. Instruments wake in the order they became due.
  *
  * Orders. A decision's quotes are diffed against the orders the strategy still has (sent, not cancelled):
  * an order whose side and price match a quote, and whose original or remaining quantity equals the
@@ -41,8 +44,9 @@
  * |position|) and a market order only if it shrinks |position| (capped likewise); with no position nothing
  * is kept. The gate hears about every fill (with the PnL it realised) and about the orders each decision
  * sent (new quotes and market orders). Its equity inputs are the portfolio's (all traded instruments, one
- * currency) marked to the strategy's observed mids; the trading day starts at UTC midnight shifted by
- * `dayStartOffsetMs` and its start equity is the equity at the first decision of the day.
+ * currency) marked to the strategy's observed mids; the trading day is `tradingDayOf(t)` (default: the UTC
+ * date shifted by `dayStartOffsetMs`), and its start equity and its peak are the equity at the first
+ * decision of the day, so the daily loss and drawdown limits start afresh each day.
  *
  * Outputs. Fills and the extended trade log (one entry per fill: our quoted spread before the fill, the
  * strategy's `diagnostics.volatility` if it ever gave one else the engine's per-second EWMA σ, the regime
@@ -52,6 +56,7 @@
  * keep it undefined. One SnapshotRecord per whole second per snapshot instrument, stamped at the end of the
  * second (exclusive) with the state just before that instant, from the first event's second to the last's.
  */
+import { InterruptedError, yieldEvery } from '../concurrency/interrupt.ts';
 import { EVENT_BBO, EVENT_DEPTH, EVENT_TRADE } from '../market/events.ts';
 import type { EventColumns } from '../market/events.ts';
 import type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
@@ -80,6 +85,31 @@ const PROGRESS_MASK = (1 << 20) - 1;
 
 export function runBacktest(events: EventColumns, config: BacktestConfig): BacktestResult {
   return new Backtest(events, config).run();
+}
+
+/**
+ * Work between two yields of an interruptible run: items of the loop (events, arriving messages, wake-up
+ * times) plus strategy calls (one wake-up time can call hundreds of strategies). Milliseconds of work.
+ */
+const WORK_PER_SLICE = 1 << 14;
+
+/**
+ * `runBacktest` that can be stopped: it runs in slices of 16,384 units of work (loop items
+ * plus strategy calls) and yields to the event loop between them (so a SIGINT handler can run; a slice
+ * takes milliseconds), and when `signal` is aborted it
+ * throws `InterruptedError` and returns nothing (a run is kept whole or not at all). Same results.
+ */
+export async function runBacktestInterruptibly(
+  events: EventColumns,
+  config: BacktestConfig,
+  signal: AbortSignal | undefined,
+): Promise<BacktestResult> {
+  const backtest = new Backtest(events, config);
+  const pause = yieldEvery(1, signal);
+  const stop = () => new InterruptedError('backtest', 'the run was discarded, nothing of it was written');
+  if (signal?.aborted) throw stop();
+  while (!backtest.advance(WORK_PER_SLICE)) if (await pause()) throw stop();
+  return backtest.finish();
 }
 
 const ACTION_PLACE = 0;
@@ -137,9 +167,12 @@ class Backtest implements FillSink {
   private readonly depthLevels: number;
   private readonly horizonMs: number;
   private readonly dayOffsetMs: number;
+  private readonly tradingDayOf: ((ts: number) => string) | undefined;
   private readonly endMs: number;
 
   private now = NaN;
+  /** The next market event to apply (the loop's position, kept between slices of an interruptible run). */
+  private cursor = 0;
   private nextOrderId = 0;
   private readonly actions = new TimeQueue<PendingAction>();
   private readonly timers = new TimeQueue<InstrumentRuntime>();
@@ -170,11 +203,13 @@ class Backtest implements FillSink {
     position: 0,
     positionNotional: 0,
     equity: 0,
+    tradingDay: '',
     dayStartEquity: 0,
     peakEquity: 0,
     lastDataMs: NaN,
   };
   private day = NaN;
+  private tradingDay = '';
   private dayStartEquity = NaN;
   private peakEquity = -Infinity;
 
@@ -201,6 +236,7 @@ class Backtest implements FillSink {
     this.depthLevels = config.depthLevels ?? 5;
     this.horizonMs = config.profitHorizonMs ?? 60_000;
     this.dayOffsetMs = config.dayStartOffsetMs ?? 0;
+    this.tradingDayOf = config.tradingDayOf;
     const n = events.length;
     this.endMs = config.endMs ?? (n > 0 ? events.ts[n - 1]! : -Infinity);
 
@@ -264,6 +300,15 @@ class Backtest implements FillSink {
   }
 
   run(): BacktestResult {
+    this.advance(Infinity);
+    return this.finish();
+  }
+
+  /**
+   * Runs the loop until `limit` units of work (items plus strategy calls) are done; true when the run has
+   * reached its end (then call finish).
+   */
+  advance(limit: number): boolean {
     const events = this.events;
     const n = events.length;
     const ts = events.ts;
@@ -271,8 +316,11 @@ class Backtest implements FillSink {
     const timers = this.timers;
     const endMs = this.endMs;
     const shared = this.shared;
-    let e = 0;
-    for (;;) {
+    let e = this.cursor;
+    let done = false;
+    const stats = this.stats;
+    const budget = limit + stats.strategyCalls;
+    for (let items = 0; items + stats.strategyCalls < budget; items++) {
       const te = e < n ? ts[e]! : Infinity;
       const ta = actions.peekTime();
       let tw = this.pendingWakeMs;
@@ -281,7 +329,10 @@ class Backtest implements FillSink {
       if (tt < tw) tw = tt;
       let t = te < ta ? te : ta;
       if (tw < t) t = tw;
-      if (!(t <= endMs)) break;
+      if (!(t <= endMs)) {
+        done = true;
+        break;
+      }
       if (t >= this.nextHousekeepingMs) this.housekeeping(t);
       if (te === t) {
         this.exchangeEvent(e++);
@@ -298,9 +349,12 @@ class Backtest implements FillSink {
       } else if (ta === t) this.arriveAction(t);
       else this.wake(t);
     }
-    this.stats.events = e;
-    this.onProgress?.(e, n);
-    return this.finish();
+    this.cursor = e;
+    if (done) {
+      this.stats.events = e;
+      this.onProgress?.(e, n);
+    }
+    return done;
   }
 
   // ── the exchange side ────────────────────────────────────────────────────────────────────────────
@@ -587,7 +641,18 @@ class Backtest implements FillSink {
         if (first <= this.endMs) this.timers.push(first, runtime);
       }
     }
+    if (runtime.nextWake !== undefined && !runtime.scheduled) this.schedule(runtime, t);
     if (runtime.wakeOnEvents || (runtime.wakeOnTouch && runtime.touchChanged())) this.markDirty(runtime, t);
+  }
+
+  /** Queues the strategy's next scheduled wake-up after `t`, if it has one before the end. */
+  private schedule(runtime: InstrumentRuntime, t: number): void {
+    const at = runtime.nextWake!(t);
+    // Strictly later, or a schedule answering `t` again would wake the strategy forever at one instant.
+    if (at > t && at <= this.endMs) {
+      this.timers.push(at, runtime);
+      runtime.scheduled = true;
+    }
   }
 
   private markDirty(runtime: InstrumentRuntime, t: number): void {
@@ -610,6 +675,11 @@ class Backtest implements FillSink {
     while (timers.peekTime() <= t) {
       const runtime = timers.pop()!;
       this.markDirty(runtime, t);
+      if (runtime.nextWake !== undefined) {
+        runtime.scheduled = false;
+        this.schedule(runtime, t);
+        continue;
+      }
       const next = t + runtime.intervalMs;
       if (next <= this.endMs) timers.push(next, runtime);
     }
@@ -689,10 +759,16 @@ class Backtest implements FillSink {
 
   private riskInputsFor(runtime: InstrumentRuntime, t: number, mid: number): RiskInputs {
     const equity = this.equityObserved;
-    const day = Math.floor((t + this.dayOffsetMs) / DAY_MS);
-    if (day !== this.day) {
-      this.day = day;
-      this.dayStartEquity = equity;
+    // A new trading day resets the daily limits' references: its start equity and its peak.
+    if (this.tradingDayOf !== undefined) {
+      const label = this.tradingDayOf(t);
+      if (label !== this.tradingDay) this.startDay(label, equity);
+    } else {
+      const day = Math.floor((t + this.dayOffsetMs) / DAY_MS);
+      if (day !== this.day) {
+        this.day = day;
+        this.startDay(new Date(day * DAY_MS).toISOString().slice(0, 10), equity);
+      }
     }
     if (equity > this.peakEquity) this.peakEquity = equity;
     const account = runtime.account;
@@ -703,10 +779,17 @@ class Backtest implements FillSink {
     inputs.position = account.position;
     inputs.positionNotional = Math.abs(account.position) * mark * runtime.spec.multiplier;
     inputs.equity = equity;
+    inputs.tradingDay = this.tradingDay;
     inputs.dayStartEquity = this.dayStartEquity;
     inputs.peakEquity = this.peakEquity;
     inputs.lastDataMs = runtime.observed.lastEventMs;
     return inputs;
+  }
+
+  private startDay(label: string, equity: number): void {
+    this.tradingDay = label;
+    this.dayStartEquity = equity;
+    this.peakEquity = equity;
   }
 
   /** Diffs the quotes against the working orders; returns how many new orders were sent. */
@@ -898,7 +981,7 @@ class Backtest implements FillSink {
     this.stats.snapshots += taken;
   }
 
-  private finish(): BacktestResult {
+  finish(): BacktestResult {
     const endMs = this.endMs;
     if (this.events.length > 0 && Number.isFinite(endMs)) {
       this.now = endMs;

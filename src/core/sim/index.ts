@@ -2,7 +2,7 @@
  * The backtester: `runBacktest(events, config)` and its parts (fill models, latency, fees, instruments,
  * event sources for KRX ticks and synthetic streams, trade-log serialisation). Contracts in types.ts.
  */
-export { runBacktest } from './engine.ts';
+export { runBacktest, runBacktestInterruptibly } from './engine.ts';
 export type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
 export type { FillModel, FillSink } from './fill-model.ts';
 export { tradeThrough } from './trade-through.ts';

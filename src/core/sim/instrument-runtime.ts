@@ -41,6 +41,10 @@ export class InstrumentRuntime {
   private touchMid = NaN;
   /** Timer wake-up interval, 0 for none. */
   readonly intervalMs: number;
+  /** The strategy's own wake-up schedule (refresh.nextWakeMs), or undefined. */
+  readonly nextWake: ((afterMs: number) => number) | undefined;
+  /** A wake-up from `nextWake` is queued (when not, the next observed event arms one). */
+  scheduled = false;
   readonly volatility: SecondVolatility;
   /** The strategy's own latest `diagnostics.volatility` (NaN until it gives one). */
   strategyVolatility = NaN;
@@ -82,7 +86,8 @@ export class InstrumentRuntime {
     this.wakeOnEvents = strategy?.refresh.onEvents === true;
     this.wakeOnTouch = strategy?.refresh.onEvents === 'touch';
     const interval = strategy?.refresh.intervalMs ?? 0;
-    this.intervalMs = interval > 0 && Number.isFinite(interval) ? interval : 0;
+    this.nextWake = strategy?.refresh.nextWakeMs;
+    this.intervalMs = this.nextWake === undefined && interval > 0 && Number.isFinite(interval) ? interval : 0;
     this.volatility = new SecondVolatility(volatilityHalfLifeSeconds);
   }
 

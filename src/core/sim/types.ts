@@ -116,8 +116,18 @@ export interface Strategy {
    * mid (the last trade price on trade-only data), or when one of the strategy's orders fills (size
    * changes, depth behind the touch and trades at an unchanged touch then wait for the next wake-up;
    * the trades stay in the market view's trade list until then).
+   *
+   * `nextWakeMs(afterMs)` is the strategy's own timer, for one that decides on a calendar (a minute
+   * strategy at bar closes inside sessions): the first wake-up strictly after `afterMs`, or Infinity when
+   * there is none until more data comes (after the session close). It is armed by the first observed
+   * event and re-armed after each wake-up it gave; once it runs out, the next observed event arms it
+   * again. It replaces `intervalMs` when both are given.
    */
-  readonly refresh: { onEvents: boolean | 'touch'; intervalMs?: number };
+  readonly refresh: {
+    onEvents: boolean | 'touch';
+    intervalMs?: number;
+    nextWakeMs?: (afterMs: number) => number;
+  };
 }
 
 /** A fill of one of our orders. */
@@ -152,9 +162,11 @@ export interface RiskInputs {
   /** |position| × mid × multiplier, in currency. */
   positionNotional: number;
   equity: number;
+  /** The current trading day (the engine's: the KRX session date in KST, the UTC date on crypto). */
+  tradingDay: string;
   /** Equity at the start of the current trading day (the day boundary is the engine's). */
   dayStartEquity: number;
-  /** Highest equity so far. */
+  /** Highest equity so far this trading day (the drawdown limit is a daily limit). */
   peakEquity: number;
   /** Time of the latest market event observed (for stale-data checks). */
   lastDataMs: number;

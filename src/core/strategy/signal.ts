@@ -24,7 +24,9 @@ import type { ClosedBar } from '../features/live.ts';
 import type { BarTick } from '../features/bars.ts';
 import { decodeKrxCode } from '../market/krx-code.ts';
 import type { OptionSide } from '../market/krx-code.ts';
-import { kstDateOf } from '../market/kst.ts';
+import { sessionOf } from '../market/krx-calendar.ts';
+import { expiryOfYmcode } from '../market/krx-contract.ts';
+import { kstDateOf, kstToUtcMs } from '../market/kst.ts';
 import type { AccountView, Decision, MarketView, Strategy } from '../sim/types.ts';
 import { momentumBaseline } from './predictor.ts';
 import type { Predictor } from './predictor.ts';
@@ -50,7 +52,11 @@ export interface SignalConfig {
   contract?: SignalContract;
   /** How long after a minute's end its bar is closed by the clock, ms. */
   barCloseDelayMs: number;
-  /** Timer wake-up, ms (the strategy does not need every event: trades accumulate between calls). */
+  /**
+   * 0 (default): wake at each bar close inside the contract's session (a minute's end +
+   * `barCloseDelayMs`, from the first trade of the day to the session close) and at no other time.
+   * More than 0: a fixed timer instead, every that many ms, nights included (the old behaviour).
+   */
   wakeIntervalMs: number;
 }
 
@@ -61,14 +67,20 @@ export const SIGNAL_DEFAULTS: Readonly<Omit<SignalConfig, 'predictor' | 'contrac
   maxPosition: 1,
   allowShort: true,
   barCloseDelayMs: 1000,
-  wakeIntervalMs: 1000,
+  wakeIntervalMs: 0,
 });
 
 export type SignalAction = 'BUY' | 'SELL' | 'HOLD';
 
+const MINUTE_MS = 60_000;
+
+function minuteStart(ms: number): number {
+  return ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+}
+
 export class SignalStrategy implements Strategy {
   readonly name: string;
-  readonly refresh: { onEvents: boolean; intervalMs?: number };
+  readonly refresh: Strategy['refresh'];
   readonly config: Readonly<SignalConfig>;
 
   private readonly stream = new MinuteFeatureStream();
@@ -83,11 +95,32 @@ export class SignalStrategy implements Strategy {
     if (!(config.threshold >= 0)) throw new RangeError(`threshold ${config.threshold} must be ≥ 0`);
     if (!(config.maxPosition >= 0)) throw new RangeError(`maxPosition ${config.maxPosition} must be ≥ 0`);
     if (!(config.barCloseDelayMs >= 0)) throw new RangeError('barCloseDelayMs must be ≥ 0');
-    if (!(config.wakeIntervalMs > 0)) throw new RangeError('wakeIntervalMs must be > 0');
+    if (!(config.wakeIntervalMs >= 0)) throw new RangeError('wakeIntervalMs must be ≥ 0');
     this.config = config;
     this.name = config.name;
     this.contract = config.contract;
-    this.refresh = { onEvents: false, intervalMs: config.wakeIntervalMs };
+    this.refresh =
+      config.wakeIntervalMs > 0
+        ? { onEvents: false, intervalMs: config.wakeIntervalMs }
+        : { onEvents: false, nextWakeMs: (afterMs) => this.nextBarCloseMs(afterMs) };
+  }
+
+  /**
+   * The first bar close strictly after `afterMs` inside the session of that day (Infinity once the day's
+   * last bar, the one holding the session close, has closed: the next day's first trade re-arms it).
+   * Trades accumulate in the market view between wake-ups, so nothing is missed; a decision between bar
+   * closes would be empty anyway.
+   */
+  nextBarCloseMs(afterMs: number): number {
+    const delay = this.config.barCloseDelayMs;
+    let barEnd = (Math.floor((afterMs - delay) / MINUTE_MS) + 1) * MINUTE_MS;
+    const date = kstDateOf(barEnd - MINUTE_MS);
+    const expiry = this.contract === undefined ? undefined : expiryOfYmcode(this.contract.ymcode);
+    const session = sessionOf(date, expiry);
+    const firstBarEnd = minuteStart(kstToUtcMs(date, session.open)) + MINUTE_MS;
+    const lastBarEnd = minuteStart(kstToUtcMs(date, session.close)) + MINUTE_MS;
+    if (barEnd < firstBarEnd) barEnd = firstBarEnd;
+    return barEnd <= lastBarEnd ? barEnd + delay : Infinity;
   }
 
   decide(market: MarketView, account: AccountView, nowMs: number): Decision {

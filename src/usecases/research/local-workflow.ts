@@ -12,11 +12,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { InterruptedError, throwIfInterrupted } from '../../core/concurrency/interrupt.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import { finalizeStudy } from './finalize.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import { initStudy, recordResults, suggestTrials } from './steps.ts';
 import type { InitOutput, RecordOutput, SuggestOutput } from './steps.ts';
+import { keptTrials } from './interrupted.ts';
 import { TrialPool } from './trial-pool.ts';
 import { FinalizeInput, InitInput, RecordInput, SuggestInput, TrialInput, stepInput } from './step-inputs.ts';
 
@@ -50,6 +52,13 @@ export interface LocalStudyOptions {
   onInit?: (init: InitOutput) => void;
   onBatch?: (batch: SuggestOutput) => void;
   onProgress?: (progress: RecordOutput) => void;
+  /**
+   * Stops the study (Ctrl-C): the execution is aborted and the trial workers terminated at once; what
+   * the store holds is kept (complete trials, and the cut-off ones are recorded as interrupted on resume),
+   * no report is written, and `InterruptedError` says what was kept. Once the out-of-sample evaluation has
+   * begun it finishes and the study completes.
+   */
+  signal?: AbortSignal;
 }
 
 export async function runStudyLocal(
@@ -64,13 +73,25 @@ export async function runStudyLocal(
   const executionId = `arn:aws:states:local:000000000000:execution:quotelab-tuning:${randomUUID()}`;
   let pool: TrialPool | undefined;
   const trialPool = (size: number) => (pool ??= new TrialPool(options.home, options.workers ?? size));
+  const signal = options.signal;
+  let studyId: string | undefined;
+  let finalizing: Promise<FinalizeOutput> | undefined;
+  let execution: ReturnType<StateMachine['run']> | undefined;
+  const stop = () => {
+    if (finalizing !== undefined) return; // the report is being written: let the study complete
+    execution?.abort();
+    void pool?.close();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   try {
-    const execution = machine.run(spec as never, {
+    throwIfInterrupted(signal, 'tune', 'nothing was written');
+    execution = machine.run(spec as never, {
       context: { Execution: { Id: executionId, Input: spec as never, StartTime: new Date().toISOString() } },
       overrides: {
         taskResourceLocalHandlers: {
           'Start study': async (input) => {
             const init = await initStudy(platform, stepInput('Start study', InitInput, input));
+            studyId = init.studyId;
             options.onInit?.(init);
             trialPool(Math.min(init.parallelism, availableParallelism()));
             return json(init);
@@ -92,8 +113,11 @@ export async function runStudyLocal(
             options.onProgress?.(progress);
             return json(progress);
           },
-          'Evaluate out of sample': async (input) =>
-            json(await finalizeStudy(platform, stepInput('Evaluate out of sample', FinalizeInput, input))),
+          'Evaluate out of sample': async (input) => {
+            throwIfInterrupted(signal, 'tune', 'stopped before the out-of-sample evaluation');
+            finalizing = finalizeStudy(platform, stepInput('Evaluate out of sample', FinalizeInput, input));
+            return json(await finalizing);
+          },
         },
         retryIntervalOverrides: {
           'Run trial on Lambda': 0,
@@ -105,8 +129,15 @@ export async function runStudyLocal(
         },
       },
     });
-    return (await execution.result) as unknown as FinalizeOutput;
+    try {
+      return (await execution.result) as unknown as FinalizeOutput;
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+      if (finalizing !== undefined) return await finalizing;
+      throw new InterruptedError('tune', await keptTrials(platform, studyId));
+    }
   } finally {
+    signal?.removeEventListener('abort', stop);
     await pool?.close();
   }
 }

@@ -11,6 +11,7 @@ function inputs(overrides: Partial<RiskInputs> = {}): RiskInputs {
     position: 0,
     positionNotional: 0,
     equity: 10_000,
+    tradingDay: '2026-01-05',
     dayStartEquity: 10_000,
     peakEquity: 10_000,
     lastDataMs: T0,
@@ -97,16 +98,82 @@ describe('daily loss (reduce-only, latched for the day)', () => {
       reason:
         'daily loss 60.00 passed the 50.00 limit at 2026-01-05T01:00:00.000Z (now 10.00); reduce-only until the next trading day',
     });
-    expect(gate.state(T0 + 60_000).dailyLossLatch).toEqual({ dayStartEquity: 10_000, loss: 60, sinceMs: T0 });
-    // The engine's next day starts from 9,990: a new dayStartEquity clears the latch.
+    expect(gate.state(T0 + 60_000).dailyLossLatch).toEqual({
+      tradingDay: '2026-01-05',
+      dayStartEquity: 10_000,
+      loss: 60,
+      sinceMs: T0,
+    });
+    // The engine's next day starts from 9,990: a new trading day clears the latch.
     const nextDay = T0 + 86_400_000;
     expect(
       gate.review(
-        inputs({ nowMs: nextDay, lastDataMs: nextDay, equity: 9_990, dayStartEquity: 9_990 }),
+        inputs({
+          nowMs: nextDay,
+          lastDataMs: nextDay,
+          tradingDay: '2026-01-06',
+          equity: 9_990,
+          dayStartEquity: 9_990,
+        }),
         BOTH_SIDES,
       ),
     ).toEqual({ allow: true });
     expect(gate.state(nextDay).dailyLossLatch).toBeNull();
+  });
+
+  it('clears the latch on a new trading day even when that day starts at the same equity as the last', () => {
+    const gate = new LimitRiskGate();
+    gate.review(inputs({ nowMs: T0, equity: 9_940 }), BOTH_SIDES); // loss 60.00 → latched
+    // The marks came back to 10,000 by the close, so the next day starts where this one did.
+    const nextDay = T0 + 86_400_000;
+    const next = inputs({ nowMs: nextDay, lastDataMs: nextDay, tradingDay: '2026-01-06' });
+    expect(gate.review(next, BOTH_SIDES)).toEqual({ allow: true });
+  });
+
+  it('keeps a timeline: per day what it refused and why, and the account-wide limits’ episodes', () => {
+    const gate = new LimitRiskGate();
+    gate.review(inputs({ nowMs: T0 }), BOTH_SIDES);
+    gate.review(inputs({ nowMs: T0 + 1_000, lastDataMs: T0 + 1_000, equity: 9_940 }), BOTH_SIDES);
+    gate.review(inputs({ nowMs: T0 + 2_000, lastDataMs: T0 + 2_000, equity: 9_990 }), BOTH_SIDES);
+    const nextDay = T0 + 86_400_000;
+    gate.review(
+      inputs({
+        nowMs: nextDay,
+        lastDataMs: nextDay,
+        tradingDay: '2026-01-06',
+        equity: 9_990,
+        dayStartEquity: 9_990,
+      }),
+      BOTH_SIDES,
+    );
+    const timeline = gate.timeline();
+    expect(timeline.days).toEqual([
+      {
+        tradingDay: '2026-01-05',
+        reviews: 3,
+        halted: 0,
+        reduceOnly: 2,
+        first: {
+          ms: T0 + 1_000,
+          instrument: 'BTCUSDT',
+          mode: 'reduce-only',
+          reason: 'daily loss 60.00 exceeds the 50.00 limit',
+        },
+        byLimit: { 'daily-loss': 2 },
+      },
+      { tradingDay: '2026-01-06', reviews: 1, halted: 0, reduceOnly: 0, first: null, byLimit: {} },
+    ]);
+    expect(timeline.episodes).toEqual([
+      {
+        limit: 'daily-loss',
+        mode: 'reduce-only',
+        tradingDay: '2026-01-05',
+        startMs: T0 + 1_000,
+        endMs: nextDay,
+        reason: 'daily loss 60.00 exceeds the 50.00 limit',
+      },
+    ]);
+    expect(timeline.omittedEpisodes).toBe(0);
   });
 
   it('explain() reports the breach without latching it', () => {

@@ -7,6 +7,7 @@ import { NO_FEES } from '../../../src/core/sim/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { tradeThrough } from '../../../src/core/sim/trade-through.ts';
 import type { Decision, Fill, RiskDecision, RiskGate, RiskInputs } from '../../../src/core/sim/types.ts';
+import { LimitRiskGate } from '../../../src/core/risk/index.ts';
 import { handEvents } from './events.ts';
 import type { HandEvent } from './events.ts';
 import { FixedSpreadQuoter, Recording, ScriptedStrategy } from './strategies.ts';
@@ -118,6 +119,51 @@ describe('risk gate', () => {
       { count: 1, nowMs: 1000 },
       { count: 1, nowMs: 2000 },
       { count: 1, nowMs: 3000 },
+    ]);
+  });
+});
+
+describe('risk gate over several trading days', () => {
+  it('a loss that trips the daily loss and drawdown limits on day 1 does not stop day 2', () => {
+    const day1 = Date.UTC(2026, 0, 5, 1, 0, 0);
+    const day2 = day1 + 86_400_000;
+    const strategy = new ScriptedStrategy([
+      { at: day1 + 1000, marketOrder: 1 }, // long 1 at 100.01
+      { at: day1 + 3000, marketOrder: 1 }, // after the crash: adds, refused (reduce-only)
+      { at: day2 + 1000, marketOrder: 1 }, // a new day: the daily limits start afresh, allowed
+    ]);
+    const gate = new LimitRiskGate({
+      maxDailyLoss: 20,
+      maxDrawdownFraction: Infinity,
+      maxDrawdownAmount: 10,
+      maxDataAgeMs: Infinity,
+    });
+    const result = runBacktest(
+      handEvents([
+        { t: day1 + 1000, trade: 100, size: 1 },
+        { t: day1 + 2000, trade: 50, size: 1 }, // −50: past both limits
+        { t: day1 + 3000, trade: 50, size: 1 },
+        { t: day2 + 1000, trade: 50, size: 1 },
+        { t: day2 + 2000, trade: 50, size: 1 },
+      ]),
+      { instrument: () => spec, strategy: () => strategy, fees: NO_FEES, riskGate: gate },
+    );
+    expect(result.fills.map((f) => [f.ts, f.side, f.quantity])).toEqual([
+      [day1 + 1000, 1, 1],
+      [day2 + 1000, 1, 1],
+    ]);
+    const timeline = gate.timeline();
+    expect(timeline.days.map((d) => [d.tradingDay, d.reduceOnly])).toEqual([
+      ['2026-01-05', 2],
+      ['2026-01-06', 0],
+    ]);
+    expect(timeline.days[0]!.first).toMatchObject({ ms: day1 + 2000, mode: 'reduce-only' });
+    expect(timeline.days[0]!.first!.reason).toMatch(
+      /^daily loss 50\.01 exceeds the 20\.00 limit; drawdown 50\.01/,
+    );
+    expect(timeline.episodes.map((e) => [e.limit, e.startMs, e.endMs])).toEqual([
+      ['daily-loss', day1 + 2000, day2 + 1000],
+      ['drawdown', day1 + 2000, day2 + 1000],
     ]);
   });
 });

@@ -103,7 +103,7 @@ export class ScriptedStrategy implements Strategy {
 
   constructor(
     steps: readonly ScriptStep[],
-    options: { refresh?: { onEvents: boolean; intervalMs?: number }; orderLatencyMs?: number } = {},
+    options: { refresh?: Strategy['refresh']; orderLatencyMs?: number } = {},
   ) {
     this.steps = steps;
     this.refresh = options.refresh ?? { onEvents: true };

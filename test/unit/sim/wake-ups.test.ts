@@ -6,6 +6,7 @@ import { runBacktest } from '../../../src/core/sim/engine.ts';
 import { NO_FEES } from '../../../src/core/sim/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { handEvents } from './events.ts';
+import type { Strategy } from '../../../src/core/sim/types.ts';
 import { ScriptedStrategy } from './strategies.ts';
 
 const events = handEvents([
@@ -18,7 +19,7 @@ const events = handEvents([
   { t: 3300, trade: 51, size: 1, instrument: 'Z' },
 ]);
 
-function run(refreshX: { onEvents: boolean; intervalMs?: number }) {
+function run(refreshX: Strategy['refresh']) {
   const x = new ScriptedStrategy([], { refresh: refreshX });
   const y = new ScriptedStrategy([]);
   const calls: string[] = [];
@@ -67,5 +68,26 @@ describe('wake-ups', () => {
   it('both: the union of the two, one call when they coincide', () => {
     const { calls } = run({ onEvents: true, intervalMs: 1000 });
     expect(calls).toEqual(['X@1000', 'X@1500', 'Y@1500', 'X@2000', 'X@3000', 'X@3200']);
+  });
+
+  it("on the strategy's own schedule: armed by the first event, re-armed by the next event once it runs out", () => {
+    // A calendar with wake-ups at 1200 and 1700, nothing between 1700 and 3250, then 3250 onwards.
+    const asked: number[] = [];
+    const nextWakeMs = (afterMs: number) => {
+      asked.push(afterMs);
+      if (afterMs < 1200) return 1200;
+      if (afterMs < 1700) return 1700;
+      if (afterMs < 3000) return Infinity;
+      return afterMs < 3250 ? 3250 : afterMs + 1000;
+    };
+    const { x, calls } = run({ onEvents: false, nextWakeMs, intervalMs: 1000 });
+    // Not the 1000 ms grid (the schedule replaces it); after 1700 the schedule ran out until X's 3200 trade.
+    expect(calls).toEqual(['X@1200', 'Y@1500', 'X@1700', 'X@3250']);
+    expect(asked).toEqual([1000, 1200, 1700, 2000, 3200, 3250]);
+    expect(x.records.map((r) => [r.nowMs, r.trades.map((t) => t[1])])).toEqual([
+      [1200, [100]],
+      [1700, [101, 102]],
+      [3250, [103, 104]],
+    ]);
   });
 });
