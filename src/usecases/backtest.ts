@@ -35,6 +35,7 @@ import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
 import { CRYPTO_CAPITAL, backtestConfig } from './backtest-setup.ts';
 import type { FillModelName, StrategyName } from './backtest-setup.ts';
+import { expandMarketPaths } from './read-market-files.ts';
 import { readSilverTrades } from './silver-trades.ts';
 
 export type { FillModelName, StrategyName } from './backtest-setup.ts';
@@ -222,9 +223,8 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
       labelFiles: [],
     };
   }
-  const paths = request.source.paths;
-  const missing = paths.filter((path) => !existsSync(path));
-  if (missing.length > 0) throw new Error(`no such file: ${missing.join(', ')}`);
+  // Folders and patterns stand for the files in them; an entry that names nothing is an error.
+  const paths = expandMarketPaths(request.source.paths);
   const binance = paths.filter((path) => !path.toLowerCase().endsWith('.xml'));
   if (binance.length > 0) {
     if (binance.length !== 1 || paths.length !== 1)
