@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { marketSnapshotsCsv, snapshotsByDate, tradeHistoryCsv } from '../core/export/seed-b-csv.ts';
 import { mmSnapshotRow, mmTradeRow } from '../core/lake/etl/mm-rows.ts';
@@ -39,10 +39,13 @@ import type { RiskTimeline } from '../core/risk/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
 import { KRW, USDT } from '../core/report/format.ts';
 import { runBacktestInterruptibly } from '../core/sim/index.ts';
-import type { BacktestResult, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
+import type { BacktestResult, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
 import { backtestConfig } from './backtest-setup.ts';
 import type { FillModelName, StrategyName } from './backtest-setup.ts';
+import { expandMarketPaths } from './read-market-files.ts';
+import { regimeInput } from './regime-input.ts';
+import type { RegimeSources } from './regime-input.ts';
 import { readSilverTrades } from './silver-trades.ts';
 
 export type { FillModelName, StrategyName } from './backtest-setup.ts';
@@ -62,7 +65,8 @@ export interface BacktestRequest {
   orderLatencyMs?: number;
   /**
    * The regime input the strategy sees: 'none', 'labels' (the synthetic market's true regimes, from the
-   * labels_*.csv files next to the XML), or a fixed regime name. Post-hoc tags are computed after the run
+   * labels_*.csv files next to the XML), a labels CSV (file, folder or pattern; any source), or a fixed
+   * regime name (an unknown one fails with the known ones). See regime-input.ts. Post-hoc tags are computed after the run
    * for the report only (using them as input would be look-ahead).
    */
   regimes?: string;
@@ -109,6 +113,8 @@ export async function runBacktestRequest(
 ): Promise<BacktestSummary> {
   const started = performance.now();
   const progress = request.onProgress ?? (() => {});
+  // Checked before the events load: a bad --regimes fails at once.
+  const regimes = regimeInput(request.regimes ?? 'none', { source: regimeSourceOf(request.source) });
   progress('loading events');
   const loaded = await loadEvents(platform, request);
   const { events, market } = loaded;
@@ -118,7 +124,6 @@ export async function runBacktestRequest(
     .update(JSON.stringify({ ...request, onProgress: undefined, signal: undefined }))
     .digest('hex')
     .slice(0, 12)}`;
-  const regimes = await regimeInput(request.regimes ?? 'none', loaded.labelFiles);
   const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
   const {
     config,
@@ -234,7 +239,6 @@ interface LoadedEvents {
   events: EventColumns;
   market: 'krx' | 'binance';
   dataSource: string;
-  labelFiles: string[];
 }
 
 async function loadEvents(platform: Platform, request: BacktestRequest): Promise<LoadedEvents> {
@@ -253,12 +257,10 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
       events: krxTradeEvents(ticks),
       market: 'krx',
       dataSource: `silver_ticks snapshot ${snapshotId === undefined ? 'none' : String(snapshotId)}`,
-      labelFiles: [],
     };
   }
-  const paths = request.source.paths;
-  const missing = paths.filter((path) => !existsSync(path));
-  if (missing.length > 0) throw new Error(`no such file: ${missing.join(', ')}`);
+  // Folders and patterns stand for the files in them; an entry that names nothing is an error.
+  const paths = expandMarketPaths(request.source.paths);
   const binance = paths.filter((path) => !path.toLowerCase().endsWith('.xml'));
   if (binance.length > 0) {
     if (binance.length !== 1 || paths.length !== 1)
@@ -268,7 +270,7 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
       const file = createReadStream(path, { signal });
       return readBinanceCapture(path.endsWith('.gz') ? file.pipe(createGunzip()) : file);
     });
-    return { events, market: 'binance', dataSource: basename(path), labelFiles: [] };
+    return { events, market: 'binance', dataSource: basename(path) };
   }
   const ticks: TradeTick[] = [];
   for (const path of paths) {
@@ -278,15 +280,9 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     for (const tick of read.ticks) if ((!codes || codes.has(tick.code)) && inDates(tick.ts)) ticks.push(tick);
   }
   const folders = [...new Set(paths.map((path) => dirname(path)))];
-  const labelFiles = folders.flatMap((folder) =>
-    paths
-      .filter((p) => dirname(p) === folder)
-      .map((p) => join(folder, `labels_${/_(\d{8})_TICK_/.exec(basename(p))?.[1] ?? 'none'}.csv`))
-      .filter(existsSync),
-  );
   const dataSource =
     paths.length === 1 ? basename(paths[0]!) : `${paths.length} KRX files (${basename(folders[0]!)})`;
-  return { events: krxTradeEvents(ticks), market: 'krx', dataSource, labelFiles: [...new Set(labelFiles)] };
+  return { events: krxTradeEvents(ticks), market: 'krx', dataSource };
 }
 
 /**
@@ -306,22 +302,10 @@ async function interruptible<T>(
   }
 }
 
-/** The regime the strategy sees: none, the synthetic market's true labels, or a fixed regime. */
-async function regimeInput(choice: string, labelFiles: string[]): Promise<RegimeSeries | undefined> {
-  if (choice === 'none') return undefined;
-  if (choice !== 'labels') return { at: () => choice };
-  if (labelFiles.length === 0)
-    throw new Error(
-      '--regimes labels needs labels_YYYYMMDD.csv files next to the XML (quotelab generate writes them)',
-    );
-  const byMinute = new Map<number, string>();
-  for (const file of labelFiles) {
-    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-      const [date, minute, regime] = line.split(',');
-      byMinute.set(kstToUtcMs(date!, `${minute!.replace(':', '')}00`), regime!);
-    }
-  }
-  return { at: (ts) => byMinute.get(ts - (ts % 60_000)) };
+function regimeSourceOf(source: BacktestRequest['source']): RegimeSources['source'] {
+  if (source.kind === 'table') return 'table';
+  const paths = expandMarketPaths(source.paths);
+  return paths.some((path) => !path.toLowerCase().endsWith('.xml')) ? 'binance' : { xml: paths };
 }
 
 /** The portfolio as one instrument for the metrics and the report: equity summed, gross contracts. */

@@ -38,7 +38,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
     .addOption(new Option('--strategy <name>', 'strategy').choices(['as', 'signal']).makeOptionMandatory())
     .requiredOption(
       '--source <table|file...>',
-      '"table" for silver_ticks in the lake, or KRX XML files, or a Binance capture (.gz)',
+      '"table" for silver_ticks in the lake, or KRX XML files (files, folders or patterns), or a Binance capture (.gz)',
     )
     .option('--codes <codes>', 'comma-separated KRX codes (default: all)')
     .option('--from <date>', 'first trade date, YYYY-MM-DD (KST)')
@@ -59,7 +59,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
     .option('--order-latency <ms>', 'order latency in ms (default 0)')
     .option(
       '--regimes <input>',
-      "regime input: none, labels (the synthetic market's true regimes), or a fixed regime name",
+      'regime input: none, labels (the labels_*.csv next to the XML), a labels CSV (file, folder or pattern), or a fixed regime (trending, ranging, high_vol, low_vol, trend_up, trend_down, range, volatile)',
       'none',
     )
     .option('--snapshot-codes <n|all>', 'KRX codes with 1 s snapshots: the N most traded, or all', '5')

@@ -66,10 +66,17 @@ export const SEED_B_SEARCH_SPACE = Object.freeze({
 
 export const StudySpecSchema = z
   .object({
-    /** Names the study in the store; rerunning a spec with the same id resumes it. Default: a hash of the spec. */
+    /**
+     * Names the study in the store and its report's folder (`reports/studies/<id>/`); rerunning a spec with
+     * the same id resumes it. Default: a hash of the spec. It starts with a letter or digit, so `.`, `..`
+     * and hidden names cannot leave or hide in the reports folder; no slashes.
+     */
     studyId: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-", at most 64')
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        'letters, digits, ".", "_" and "-", starting with a letter or digit, at most 64 (no "..", no slashes)',
+      )
       .optional(),
     strategy: z.enum(['as']).default('as'),
     /** The KRX ticks: silver_ticks in the lake (pinned to its current snapshot at init), or XML files (local). */

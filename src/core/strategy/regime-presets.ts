@@ -14,7 +14,7 @@
  * than "wide" even when the clamp binds. With estimation on, the preset κ is the estimator's prior.
  *
  * Labels: the synthetic market's ground truth (trend_up, trend_down, range, volatile), the post-hoc tags
- * (trending, ranging, volatile) and low_vol. Any other label, or none, leaves the base parameters.
+ * (trending, ranging, volatile) and each preset's own name (trending, ranging, high_vol, low_vol). Any other label, or none, leaves the base parameters.
  */
 
 export interface RegimePreset {
@@ -40,6 +40,8 @@ export const REGIME_LABELS: Readonly<Record<string, RegimePresetName>> = Object.
   volatile: 'high_vol',
   trending: 'trending',
   ranging: 'ranging',
+  // Every preset's own name selects it too (`--regimes high_vol` once fell through to the base parameters).
+  high_vol: 'high_vol',
   low_vol: 'low_vol',
 });
 

@@ -10,6 +10,7 @@ import type { FinalizeOutput } from './finalize.ts';
 import type { RecordOutput } from './steps.ts';
 import { bestTrial } from './steps.ts';
 import { StudyStore, specHash } from './study-store.ts';
+import { validateStudyParams } from './trial-params.ts';
 
 export const TUNING_STATE_MACHINE_VARIABLE = 'QUOTELAB_TUNING_STATE_MACHINE_ARN';
 
@@ -30,6 +31,8 @@ export async function runStudyOnAws(
       `target aws needs ${TUNING_STATE_MACHINE_VARIABLE} (the Research stack's TuningStateMachineArn output)`,
     );
   const parsed = parseStudySpec(spec);
+  // The deployed init step checks this too; checking here fails fast, before an execution starts.
+  validateStudyParams(parsed);
   const studyId = parsed.studyId ?? `study-${specHash(parsed).slice(0, 12)}`;
   const executions = new StepFunctionsExecutions(env);
   const store = new StudyStore(platform.state);

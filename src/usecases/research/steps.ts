@@ -1,7 +1,7 @@
 /**
  * The steps of a tuning study, one function per Task state of `stepfunctions/tuning.asl.json`:
  *
- *   initStudy       validate the spec, pin the data, plan the walk-forward folds, create (or resume) the study
+ *   initStudy       validate the spec (and its parameters against the strategy), pin the data, plan the walk-forward folds, create (or resume) the study
  *   suggestTrials   the next batch: `parallelism` trials suggested one after another (each seeing the ones
  *                   before it as running, for the constant liar), reserved in the store — or done
  *   runTrial        (trial.ts) backtest one trial on every fold and record its value
@@ -18,6 +18,7 @@ import { planWalkForward } from '../../core/research/walk-forward.ts';
 import type { Params, TrialRecord } from '../../core/tune/index.ts';
 import { createSampler, validateSearchSpace } from '../../core/tune/index.ts';
 import { pinStudyData } from './study-data.ts';
+import { validateStudyParams } from './trial-params.ts';
 import { StudyConflictError, StudyStore, specHash } from './study-store.ts';
 import type { StoredTrial, StudyMeta } from './study-store.ts';
 import type { TrialOutcome, TrialTask } from './trial.ts';
@@ -57,6 +58,8 @@ export async function initStudy(
       'data kind "files" reads local files: in AWS a study reads the lake ({ "kind": "table" })',
     );
   validateSearchSpace(spec.space);
+  // Before the data is read and before any trial: a spec whose trials can only fail stops here.
+  validateStudyParams(spec);
   const hash = specHash(spec);
   const studyId = spec.studyId ?? `study-${hash.slice(0, 12)}`;
   const store = new StudyStore(platform.state);

@@ -16,6 +16,7 @@ import { kstDateOf } from '../../core/market/kst.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import type { StudySpec } from '../../core/research/study-spec.ts';
 import { readKrxXmlAll } from '../../core/xml/krx-xml-reader.ts';
+import { expandMarketPaths } from '../read-market-files.ts';
 import { readSilverTrades, tradeDateFilter } from '../silver-trades.ts';
 
 export interface PinnedData {
@@ -105,17 +106,21 @@ async function fileTicks(
 ): Promise<TradeTick[]> {
   const wanted = codes ? new Set(codes) : undefined;
   const ticks: TradeTick[] = [];
-  for (const path of paths) {
+  for (const path of expandMarketPaths(paths)) {
     const read = await readKrxXmlAll(createReadStream(path), { srcFile: basename(path) });
     for (const tick of read.ticks) if (!wanted || wanted.has(tick.code)) ticks.push(tick);
   }
   return ticks;
 }
 
-/** SHA-256 over the files' names and bytes, in name order: the version of a files-backed study. */
+/**
+ * SHA-256 over the files' names and bytes, in name order: the version of a files-backed study. Folders and
+ * patterns are expanded first, so a file added to a study's folder changes the version too.
+ */
 function filesDigest(paths: readonly string[]): string {
   const digest = createHash('sha256');
-  for (const path of [...paths].sort()) digest.update(basename(path)).update(readFileSync(path));
+  for (const path of expandMarketPaths(paths).sort())
+    digest.update(basename(path)).update(readFileSync(path));
   return `sha256:${digest.digest('hex')}`;
 }
 

@@ -18,6 +18,7 @@ import { runBacktest } from '../../core/sim/index.ts';
 import type { Params } from '../../core/tune/index.ts';
 import { backtestConfig } from '../backtest-setup.ts';
 import { studyEvents } from './study-data.ts';
+import { trialSetup } from './trial-params.ts';
 import type { StoredWindow, StudyMeta } from './study-store.ts';
 import { StudyStore } from './study-store.ts';
 
@@ -126,8 +127,7 @@ export function measureRun(
   const slice = sliceEvents(events, kstToUtcMs(warmupFrom, '000000'), toMs);
   if (slice.length === 0) throw new Error(`no ticks from ${warmupFrom} to ${window.to}`);
   const { config } = backtestConfig('krx', {
-    strategy: meta.spec.strategy,
-    params: { ...meta.spec.fixedParams, ...params },
+    ...trialSetup(meta.spec.strategy, { ...meta.spec.fixedParams, ...params }),
     snapshots: 'none',
   });
   const result = runBacktest(slice, { ...config, endMs: toMs - 1 });
