@@ -82,7 +82,7 @@ export class XmlLimitExceededError extends Error {
 
   constructor(limit: keyof XmlLimits, maxChars: number, what: string, byteOffset: number, line: number) {
     super(
-      `${what} starting at byte ${byteOffset} (line ${line}) is longer than ${limit} = ${maxChars} characters: the file is refused whole (not a KRX DataSet file; raise ${limit} if it is genuine)`,
+      `${what} starting at byte ${byteOffset} (line ${line}) is longer than ${limit} = ${maxChars} characters: the file is refused whole (no KRX DataSet file has one that large)`,
     );
     this.limit = limit;
     this.maxChars = maxChars;
@@ -388,7 +388,9 @@ export class DataSetScanner {
       this.rowPattern.lastIndex = start;
       const match = this.rowPattern.exec(b);
       if (match) {
-        this.checkLimit('maxRowChars', start, this.rowPattern.lastIndex - start, `row ${this.rowIndex}`);
+        // Inline (no message built) on the hot path: every fast-path row comes through here.
+        if (this.rowPattern.lastIndex - start > this.limits.maxRowChars)
+          throw this.limitError('maxRowChars', start, `row ${this.rowIndex}`);
         this.pos = this.rowPattern.lastIndex;
         this.events.push(
           new MatchedRow(this.rowIndex++, this.lastTag, this.lastOrder, match, this.rowPatterned, start),
@@ -441,11 +443,10 @@ export class DataSetScanner {
     }
     const closeTag = this.lastCloseTag;
     const close = b.indexOf(closeTag, gt + 1);
-    const rowWhat = `row ${index}`;
     if (close < 0) {
       // A next row start with the same tag means this row will never close: cut it there.
       const nextRow = b.indexOf(`<${tag}>`, gt + 1);
-      this.checkLimit('maxRowChars', start, (nextRow < 0 ? b.length : nextRow) - start, rowWhat);
+      this.checkLimit('maxRowChars', start, (nextRow < 0 ? b.length : nextRow) - start, `row ${index}`);
       if (atEnd && nextRow < 0) return this.cutRowAtEnd(start);
       if (nextRow >= 0) {
         this.rowIndex++;
@@ -463,11 +464,13 @@ export class DataSetScanner {
     }
     const end = close + closeTag.length;
     const parsed = parseFields(b, gt + 1, close, tag, this.lastOrder, this.limits.maxTagChars);
-    if (parsed.ok || parsed.resyncAt === undefined)
-      this.checkLimit('maxRowChars', start, end - start, rowWhat);
-    else this.checkLimit('maxRowChars', start, parsed.resyncAt - start, rowWhat);
+    if (
+      (parsed.ok || parsed.resyncAt === undefined ? end : parsed.resyncAt) - start >
+      this.limits.maxRowChars
+    )
+      throw this.limitError('maxRowChars', start, `row ${index}`);
     if (!parsed.ok && parsed.reason === 'tag_too_long')
-      throw this.limitError('maxTagChars', parsed.tagAt, `a field tag in ${rowWhat}`);
+      throw this.limitError('maxTagChars', parsed.tagAt, `a field tag in row ${index}`);
     this.rowIndex++;
     if (parsed.ok) {
       if (parsed.order !== this.lastOrder || this.rowPattern === undefined) {
