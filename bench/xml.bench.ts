@@ -3,6 +3,10 @@
  * 1 M ticks, and peak RSS while streaming a generated ~1 GB file in a separate process. Prints figures;
  * asserts nothing. Target (issue 3): ≥ 300,000 ticks/s per core; < 512 MB peak RSS on 1 GB.
  *
+ * Pathological text (issue 12): 50 MB with no '<', a 100 MB comment, a 200 MB row that never closes. With
+ * the default caps each is refused at its cap (time to the XmlLimitExceededError); with the caps lifted
+ * the same shapes (50 MB each, the text is then held in memory) are scanned to the end (target ≥ 50 MB/s).
+ *
  *   npm run bench -- xml            (set QUOTELAB_BENCH_SKIP_1GB=1 to skip the 1 GB file)
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +14,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readKrxXml } from '../src/core/xml/krx-xml-reader.ts';
+import { XmlLimitExceededError, readKrxXml } from '../src/core/xml/krx-xml-reader.ts';
+import type { XmlLimits } from '../src/core/xml/krx-xml-reader.ts';
 import { generateMarket } from '../src/usecases/generate.ts';
 import type { BenchResult } from './types.ts';
 
@@ -47,8 +52,73 @@ async function throughput(
   return { rowsPerSecond: rows / best, mbPerSecond: bytes.length / 1e6 / best, rows };
 }
 
+const PATHOLOGICAL_HEAD = '<?xml version="1.0" standalone="yes"?>\n<DocumentElement>\n';
+const PATHOLOGICAL: Array<{ name: string; mb: number; head: string; fill: string; tail: string }> = [
+  { name: "text with no '<'", mb: 50, head: '', fill: 'x', tail: '' },
+  {
+    name: 'a comment',
+    mb: 100,
+    head: `${PATHOLOGICAL_HEAD}<!--`,
+    fill: 'x',
+    tail: '-->\n</DocumentElement>\n',
+  },
+  { name: 'a row that never closes', mb: 200, head: `${PATHOLOGICAL_HEAD}<Table><c>`, fill: '9', tail: '' },
+];
+const NO_LIMITS: XmlLimits = {
+  maxRowChars: Infinity,
+  maxTagChars: Infinity,
+  maxCommentChars: Infinity,
+  maxDoctypeChars: Infinity,
+  maxTextChars: Infinity,
+};
+
+/** `head`, `mb` MB of `fill`, `tail`, in 256 KiB chunks (never held whole). */
+async function* pathological(
+  head: string,
+  fill: string,
+  tail: string,
+  bytes: number,
+): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const block = encoder.encode(fill.repeat(256 * 1024));
+  yield encoder.encode(head);
+  for (let left = bytes; left > 0; left -= block.length)
+    yield left >= block.length ? block : block.subarray(0, left);
+  yield encoder.encode(tail);
+}
+
+/** Seconds to read to the end or to the cap's refusal, and which it was. */
+async function readPathological(
+  source: AsyncIterable<Uint8Array>,
+  limits?: XmlLimits,
+): Promise<{ seconds: number; refused?: string }> {
+  const started = performance.now();
+  try {
+    const reader = readKrxXml(source, { srcFile: '202601_20251201_TICK_CALL.xml', limits });
+    while (!(await reader.next()).done);
+    return { seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    if (!(error instanceof XmlLimitExceededError)) throw error;
+    return { seconds: (performance.now() - started) / 1000, refused: error.limit };
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
+  for (const shape of PATHOLOGICAL) {
+    const capped = await readPathological(pathological(shape.head, shape.fill, shape.tail, shape.mb * 1e6));
+    results.push({
+      name: `${shape.mb} MB of ${shape.name}, default caps: refused by ${capped.refused ?? 'nothing (read to the end)'} after`,
+      value: capped.seconds,
+      unit: 's',
+    });
+    const lifted = await readPathological(pathological(shape.head, shape.fill, shape.tail, 50e6), NO_LIMITS);
+    results.push({
+      name: `50 MB of ${shape.name}, caps lifted: scanned to the end`,
+      value: 50 / lifted.seconds,
+      unit: 'MB/s',
+    });
+  }
   const realTicks = ['202601_20251201_TICK_CALL.xml', '202601_20251201_TICK_PUT.xml'];
   const bytes = realTicks.map((name) => new Uint8Array(readFileSync(join(REAL, name))));
   // The real files are small (0.6 MB): read them many times per pass.

@@ -41,6 +41,54 @@ export interface ScannerOptions {
    * general path and is read exactly as without patterns. Fields without one match any plain text.
    */
   fieldPatterns?: Readonly<Record<string, string>>;
+  /** Size caps (defaults: `DEFAULT_XML_LIMITS`); a construct beyond one makes the scanner throw `XmlLimitExceededError`. */
+  limits?: Partial<XmlLimits>;
+}
+
+/**
+ * The largest constructs the scanner accepts, in characters of decoded text (bytes, for the ASCII files
+ * KRX writes). Real DataSet rows are a few hundred characters; anything near these sizes is not a KRX
+ * file, so exceeding one refuses the whole file (`XmlLimitExceededError`) rather than reading on through
+ * megabytes of junk, and keeps memory bounded by about twice the largest cap.
+ */
+export interface XmlLimits {
+  /** A row, from its start tag through its closing tag (so also any field value in it). */
+  maxRowChars: number;
+  /** One tag (root, row or field) with its attributes, `<` to `>`: the cap on any attribute value. */
+  maxTagChars: number;
+  /** A comment (`<!-- … -->`) or processing instruction (`<? … ?>`) outside rows. */
+  maxCommentChars: number;
+  /** A DOCTYPE (internal subset included) or other `<! … >` declaration outside rows. */
+  maxDoctypeChars: number;
+  /** A run of character data outside rows (before the root or between rows). */
+  maxTextChars: number;
+}
+
+export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
+  maxRowChars: 1024 * 1024,
+  maxTagChars: 64 * 1024,
+  maxCommentChars: 1024 * 1024,
+  maxDoctypeChars: 1024 * 1024,
+  maxTextChars: 1024 * 1024,
+});
+
+/** A construct larger than a cap in `XmlLimits`: the file is refused whole, with this as its reason. */
+export class XmlLimitExceededError extends Error {
+  override readonly name = 'XmlLimitExceededError';
+  readonly limit: keyof XmlLimits;
+  readonly maxChars: number;
+  readonly byteOffset: number;
+  readonly line: number;
+
+  constructor(limit: keyof XmlLimits, maxChars: number, what: string, byteOffset: number, line: number) {
+    super(
+      `${what} starting at byte ${byteOffset} (line ${line}) is longer than ${limit} = ${maxChars} characters: the file is refused whole (no KRX DataSet file has one that large)`,
+    );
+    this.limit = limit;
+    this.maxChars = maxChars;
+    this.byteOffset = byteOffset;
+    this.line = line;
+  }
 }
 
 export type ScanProblemReason = 'malformed_xml' | 'truncated' | 'entity_not_allowed' | 'doctype_not_allowed';
@@ -61,8 +109,6 @@ export type ScanEvent = ScannedRow | ScanProblem;
 
 /** Raw text kept in a problem record at most. */
 export const MAX_RAW_CHARS = 64 * 1024;
-/** A row that has not closed after this many characters is cut off as malformed (bounds memory). */
-export const MAX_ROW_CHARS = 1024 * 1024;
 
 type State = 'prolog' | 'root' | 'after-root';
 
@@ -84,6 +130,16 @@ export class DataSetScanner {
   private rowPattern?: RegExp;
   private rowPatterned = false;
   private readonly fieldPatterns: Readonly<Record<string, string>>;
+  private readonly limits: Readonly<XmlLimits>;
+  /**
+   * Text pushed while the scan is stalled on an unfinished construct of `stalledChars` characters: it is
+   * appended and rescanned only once at least that much has arrived, so a construct that grows over many
+   * pushes is scanned (and its string flattened) at doubling sizes, O(n) in all, not once per push.
+   */
+  private held: string[] = [];
+  private heldChars = 0;
+  private stalledChars = 0;
+  private scannedChars = 0;
 
   /** Whether any text so far held U+FFFD (an undecodable byte): until then rows need not be searched for it. */
   mayHaveReplacement = false;
@@ -105,19 +161,34 @@ export class DataSetScanner {
     return this.rootClosed;
   }
 
+  /**
+   * Characters of text the scan has started from, summed over scans: a measure of the scanner's work that
+   * stays within a small multiple of the input's length however the input is cut or shaped (tests check it).
+   */
+  get workChars(): number {
+    return this.scannedChars;
+  }
+
   constructor(options: ScannerOptions = {}) {
     this.fieldPatterns = options.fieldPatterns ?? {};
+    this.limits = { ...DEFAULT_XML_LIMITS, ...options.limits };
   }
 
   push(text: string): ScanEvent[] {
-    this.discardConsumed();
-    this.buffer += text;
     if (!this.mayHaveReplacement && text.includes('\uFFFD')) this.mayHaveReplacement = true;
+    this.held.push(text);
+    this.heldChars += text.length;
+    if (this.heldChars < this.stalledChars) return [];
+    this.discardConsumed();
+    this.appendHeld();
     this.scan(false);
+    this.stalledChars = this.buffer.length - this.pos;
     return this.take();
   }
 
   end(): ScanEvent[] {
+    this.discardConsumed();
+    this.appendHeld();
     this.scan(true);
     if (this.state === 'prolog') {
       const rest = this.buffer.slice(this.pos);
@@ -144,6 +215,27 @@ export class DataSetScanner {
     return this.take();
   }
 
+  private appendHeld(): void {
+    if (this.held.length === 0) return;
+    this.buffer += this.held.length === 1 ? this.held[0]! : this.held.join('');
+    this.held = [];
+    this.heldChars = 0;
+  }
+
+  /**
+   * Throws when a construct from buffer index `start` spanning `chars` characters (so far, for one still
+   * unfinished) is beyond `limit`. Checked on finished constructs too, so the verdict does not depend on
+   * how the input was cut into pushes.
+   */
+  private checkLimit(limit: keyof XmlLimits, start: number, chars: number, what: string): void {
+    if (chars > this.limits[limit]) throw this.limitError(limit, start, what);
+  }
+
+  private limitError(limit: keyof XmlLimits, start: number, what: string): XmlLimitExceededError {
+    const { byteOffset, line } = this.locate(start);
+    return new XmlLimitExceededError(limit, this.limits[limit], what, byteOffset, line);
+  }
+
   private take(): ScanEvent[] {
     const events = this.events;
     this.events = [];
@@ -151,6 +243,7 @@ export class DataSetScanner {
   }
 
   private scan(atEnd: boolean): void {
+    this.scannedChars += this.buffer.length - this.pos;
     for (;;) {
       const progressed =
         this.state === 'prolog'
@@ -169,8 +262,9 @@ export class DataSetScanner {
     if (this.pos >= b.length) return false;
     if (b.charCodeAt(this.pos) !== 60 /* < */) {
       const next = b.indexOf('<', this.pos);
-      if (next < 0 && !atEnd) return false;
       const stop = next < 0 ? b.length : next;
+      this.checkLimit('maxTextChars', this.pos, stop - this.pos, 'text before the root element');
+      if (next < 0 && !atEnd) return false;
       this.problem(null, this.pos, stop, 'malformed_xml', 'text before the root element');
       this.pos = stop;
       return true;
@@ -179,9 +273,10 @@ export class DataSetScanner {
     if (b.startsWith('<!--', this.pos)) return this.skipUntil('-->', atEnd, 'comment');
     if (b.startsWith('<!DOCTYPE', this.pos) || b.startsWith('<!doctype', this.pos)) {
       const endAt = doctypeEnd(b, this.pos);
+      this.checkLimit('maxDoctypeChars', this.pos, (endAt < 0 ? b.length : endAt) - this.pos, 'a DOCTYPE');
       if (endAt < 0) {
-        if (!atEnd && b.length - this.pos < MAX_ROW_CHARS) return false;
-        const stop = atEnd ? b.length : this.pos + MAX_ROW_CHARS;
+        if (!atEnd) return false;
+        const stop = b.length;
         this.problem(
           null,
           this.pos,
@@ -203,6 +298,7 @@ export class DataSetScanner {
       return true;
     }
     const gt = b.indexOf('>', this.pos);
+    this.checkLimit('maxTagChars', this.pos, (gt < 0 ? b.length : gt + 1) - this.pos, 'the root start tag');
     if (gt < 0) return atEnd ? this.cutPrologAtEnd() : false;
     const tag = b.slice(this.pos + 1, gt);
     if (!isName(tagName(tag))) {
@@ -240,14 +336,16 @@ export class DataSetScanner {
     if (this.pos >= b.length) return false;
     if (b.charCodeAt(this.pos) !== 60 /* < */) {
       const next = b.indexOf('<', this.pos);
-      if (next < 0 && !atEnd) return false;
       const stop = next < 0 ? b.length : next;
+      this.checkLimit('maxTextChars', this.pos, stop - this.pos, 'text between rows');
+      if (next < 0 && !atEnd) return false;
       this.problem(null, this.pos, stop, 'malformed_xml', 'text between rows');
       this.pos = stop;
       return true;
     }
     if (b.startsWith('</', this.pos)) {
       const gt = b.indexOf('>', this.pos);
+      this.checkLimit('maxTagChars', this.pos, (gt < 0 ? b.length : gt + 1) - this.pos, 'a closing tag');
       if (gt < 0) return atEnd ? this.cutAtEnd('the file ends inside the closing root tag') : false;
       const name = b.slice(this.pos + 2, gt).trim();
       if (name !== this.rootName) {
@@ -270,8 +368,9 @@ export class DataSetScanner {
     if (b.startsWith('<?', this.pos)) return this.skipUntil('?>', atEnd, 'processing instruction');
     if (b.startsWith('<!', this.pos)) {
       const gt = b.indexOf('>', this.pos);
-      if (gt < 0 && !atEnd) return false;
       const stop = gt < 0 ? b.length : gt + 1;
+      this.checkLimit('maxDoctypeChars', this.pos, stop - this.pos, 'a declaration');
+      if (gt < 0 && !atEnd) return false;
       this.problem(null, this.pos, stop, 'malformed_xml', 'a declaration or CDATA between rows');
       this.pos = stop;
       return true;
@@ -289,6 +388,9 @@ export class DataSetScanner {
       this.rowPattern.lastIndex = start;
       const match = this.rowPattern.exec(b);
       if (match) {
+        // Inline (no message built) on the hot path: every fast-path row comes through here.
+        if (this.rowPattern.lastIndex - start > this.limits.maxRowChars)
+          throw this.limitError('maxRowChars', start, `row ${this.rowIndex}`);
         this.pos = this.rowPattern.lastIndex;
         this.events.push(
           new MatchedRow(this.rowIndex++, this.lastTag, this.lastOrder, match, this.rowPatterned, start),
@@ -306,7 +408,13 @@ export class DataSetScanner {
       openTag = tag = last;
     } else {
       gt = b.indexOf('>', start);
-      if (gt < 0) return atEnd ? this.cutRowAtEnd(start) : this.waitOrCut(start);
+      this.checkLimit(
+        'maxTagChars',
+        start,
+        (gt < 0 ? b.length : gt + 1) - start,
+        `the start tag of row ${this.rowIndex}`,
+      );
+      if (gt < 0) return atEnd ? this.cutRowAtEnd(start) : false;
       openTag = b.slice(start + 1, gt);
       tag = tagName(openTag);
     }
@@ -336,9 +444,10 @@ export class DataSetScanner {
     const closeTag = this.lastCloseTag;
     const close = b.indexOf(closeTag, gt + 1);
     if (close < 0) {
-      if (atEnd) return this.cutRowAtEnd(start);
       // A next row start with the same tag means this row will never close: cut it there.
       const nextRow = b.indexOf(`<${tag}>`, gt + 1);
+      this.checkLimit('maxRowChars', start, (nextRow < 0 ? b.length : nextRow) - start, `row ${index}`);
+      if (atEnd && nextRow < 0) return this.cutRowAtEnd(start);
       if (nextRow >= 0) {
         this.rowIndex++;
         this.problem(
@@ -351,10 +460,17 @@ export class DataSetScanner {
         this.pos = nextRow;
         return true;
       }
-      return this.waitOrCut(start);
+      return false;
     }
     const end = close + closeTag.length;
-    const parsed = parseFields(b, gt + 1, close, tag, this.lastOrder);
+    const parsed = parseFields(b, gt + 1, close, tag, this.lastOrder, this.limits.maxTagChars);
+    if (
+      (parsed.ok || parsed.resyncAt === undefined ? end : parsed.resyncAt) - start >
+      this.limits.maxRowChars
+    )
+      throw this.limitError('maxRowChars', start, `row ${index}`);
+    if (!parsed.ok && parsed.reason === 'tag_too_long')
+      throw this.limitError('maxTagChars', parsed.tagAt, `a field tag in row ${index}`);
     this.rowIndex++;
     if (parsed.ok) {
       if (parsed.order !== this.lastOrder || this.rowPattern === undefined) {
@@ -391,21 +507,6 @@ export class DataSetScanner {
     return this.locate(start);
   }
 
-  /** A pending row too long to be real is cut, so memory stays bounded whatever the input. */
-  private waitOrCut(start: number): boolean {
-    if (this.buffer.length - start < MAX_ROW_CHARS) return false;
-    const stop = start + MAX_ROW_CHARS;
-    this.problem(
-      this.rowIndex++,
-      start,
-      stop,
-      'malformed_xml',
-      `a row longer than ${MAX_ROW_CHARS} characters without its closing tag`,
-    );
-    this.pos = stop;
-    return true;
-  }
-
   private cutRowAtEnd(start: number): boolean {
     this.cutLastRow = true;
     this.problem(
@@ -437,18 +538,9 @@ export class DataSetScanner {
 
   private skipUntil(terminator: string, atEnd: boolean, what: string): boolean {
     const endAt = this.buffer.indexOf(terminator, this.pos);
-    if (endAt < 0) {
-      if (atEnd) return this.cutAtEnd(`the file ends inside a ${what}`);
-      return this.waitOrCutFileLevel(what);
-    }
-    this.pos = endAt + terminator.length;
-    return true;
-  }
-
-  private waitOrCutFileLevel(what: string): boolean {
-    if (this.buffer.length - this.pos < MAX_ROW_CHARS) return false;
-    const stop = this.pos + MAX_ROW_CHARS;
-    this.problem(null, this.pos, stop, 'malformed_xml', `a ${what} longer than ${MAX_ROW_CHARS} characters`);
+    const stop = endAt < 0 ? this.buffer.length : endAt + terminator.length;
+    this.checkLimit('maxCommentChars', this.pos, stop - this.pos, `a ${what}`);
+    if (endAt < 0) return atEnd ? this.cutAtEnd(`the file ends inside a ${what}`) : false;
     this.pos = stop;
     return true;
   }
@@ -505,10 +597,21 @@ export class DataSetScanner {
 
 type FieldParse =
   | { ok: true; fields: Record<string, string>; order: string[] }
-  | { ok: false; reason: 'malformed_xml' | 'entity_not_allowed'; detail: string; resyncAt?: number };
+  | { ok: false; reason: 'malformed_xml' | 'entity_not_allowed'; detail: string; resyncAt?: number }
+  | { ok: false; reason: 'tag_too_long'; tagAt: number; resyncAt?: undefined };
 
-/** Parses the fields between a row's start tag (ending at `from`) and its closing tag (at `to`). */
-function parseFields(b: string, from: number, to: number, rowTag: string, predicted: string[]): FieldParse {
+/**
+ * Parses the fields between a row's start tag (ending at `from`) and its closing tag (at `to`). Every
+ * search stays before `to` (or stops at the closing tag), so a row costs time in its own length only.
+ */
+function parseFields(
+  b: string,
+  from: number,
+  to: number,
+  rowTag: string,
+  predicted: string[],
+  maxTagChars: number,
+): FieldParse {
   const fields: Record<string, string> = {};
   // While every field matches the previous row's, its order array is shared instead of rebuilt.
   let order: string[] = predicted;
@@ -525,8 +628,8 @@ function parseFields(b: string, from: number, to: number, rowTag: string, predic
     }
     const next = b.charCodeAt(p + 1);
     if (next === 33 /* ! */ && b.startsWith('<!--', p)) {
-      const endComment = b.indexOf('-->', p);
-      if (endComment < 0 || endComment >= to)
+      const endComment = indexBefore(b, '-->', p, to);
+      if (endComment < 0)
         return { ok: false, reason: 'malformed_xml', detail: 'an unterminated comment inside the row' };
       p = endComment + 3;
       continue;
@@ -547,6 +650,7 @@ function parseFields(b: string, from: number, to: number, rowTag: string, predic
       gt = b.indexOf('>', p);
       if (gt < 0 || gt >= to)
         return { ok: false, reason: 'malformed_xml', detail: 'an unterminated tag inside the row' };
+      if (gt + 1 - p > maxTagChars) return { ok: false, reason: 'tag_too_long', tagAt: p };
       if (next === 47 /* / */)
         return {
           ok: false,
@@ -581,8 +685,8 @@ function parseFields(b: string, from: number, to: number, rowTag: string, predic
     let valueEnd = b.indexOf('<', valueStart);
     let value: string;
     if (valueEnd >= 0 && b.charCodeAt(valueEnd + 1) === 33 /* ! */ && b.startsWith('<![CDATA[', valueEnd)) {
-      const cdataEnd = b.indexOf(']]>', valueEnd);
-      if (cdataEnd < 0 || cdataEnd >= to)
+      const cdataEnd = indexBefore(b, ']]>', valueEnd, to);
+      if (cdataEnd < 0)
         return { ok: false, reason: 'malformed_xml', detail: `an unterminated CDATA section in <${name}>` };
       value = b.slice(valueStart, valueEnd) + b.slice(valueEnd + 9, cdataEnd);
       valueEnd = b.indexOf('<', cdataEnd + 3);
@@ -765,10 +869,20 @@ function skipWhitespace(b: string, p: number): number {
   }
 }
 
+/** Newlines in b[from, to): searched in a slice, so a long line after `to` is never walked. */
 function countNewlines(b: string, from: number, to: number): number {
+  if (to <= from) return 0;
+  const part = b.slice(from, to);
   let count = 0;
-  for (let i = b.indexOf('\n', from); i >= 0 && i < to; i = b.indexOf('\n', i + 1)) count++;
+  for (let i = part.indexOf('\n'); i >= 0; i = part.indexOf('\n', i + 1)) count++;
   return count;
+}
+
+/** `b.indexOf(needle, from)` when it is before `to`, else -1, without searching past `to`. */
+function indexBefore(b: string, needle: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  const at = b.slice(from, to).indexOf(needle);
+  return at < 0 ? -1 : from + at;
 }
 
 function preview(b: string, from: number, to: number): string {

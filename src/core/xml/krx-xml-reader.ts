@@ -4,12 +4,14 @@
  * quarantine records. The generator's return value is the file's summary.
  *
  * Nothing received is dropped silently: every row ends up accepted, or quarantined with its raw text,
- * its position (row index, byte offset, line) and a precise reason.
+ * its position (row index, byte offset, line) and a precise reason. A file with a construct beyond one of
+ * the size caps (`XmlLimits`) is refused whole: the read throws `XmlLimitExceededError` naming the cap, and
+ * the caller quarantines the file with that message.
  */
 import { appendAll } from '../arrays.ts';
 import type { OptionSide } from '../market/krx-code.ts';
 import { DataSetScanner } from './dataset-scanner.ts';
-import type { ScanEvent, ScannedRow } from './dataset-scanner.ts';
+import type { ScanEvent, ScannedRow, XmlLimits } from './dataset-scanner.ts';
 import type {
   CodeRow,
   QuarantineReason,
@@ -22,9 +24,17 @@ import { TICK_TEXT_PATTERNS, validateCodeRow, validateTickRow } from './krx-row-
 import { decodeText } from './text-decoding.ts';
 import { TickSequence } from './tick-sequence.ts';
 
+export { DEFAULT_XML_LIMITS, XmlLimitExceededError } from './dataset-scanner.ts';
+export type { XmlLimits } from './dataset-scanner.ts';
+
 export interface ReadOptions {
   /** Recorded on every row and record (object key or path); its name also hints the file kind and side. */
   srcFile: string;
+  /**
+   * Size caps on rows, tags, comments, DOCTYPEs and text (defaults: `DEFAULT_XML_LIMITS`, 1 MiB; 64 KiB for
+   * a tag). Past one the read throws `XmlLimitExceededError` naming the cap: the file is refused whole.
+   */
+  limits?: Partial<XmlLimits>;
 }
 
 export type FileKind = ReadSummary['kind'];
@@ -41,7 +51,7 @@ export async function* readKrxXml(
   source: AsyncIterable<Uint8Array>,
   options: ReadOptions,
 ): AsyncGenerator<ReadBatch, ReadSummary> {
-  const reader = new KrxRowReader(options.srcFile);
+  const reader = new KrxRowReader(options.srcFile, options.limits);
   let encoding = 'utf-8';
   for await (const { text, bytes } of decodeText(
     source,
@@ -75,7 +85,7 @@ export async function readKrxXmlAll(
 /** The per-file state between scanner events and batches. Exported for the reference reader. */
 export class KrxRowReader {
   // Tick texts that match KRX's patterns exactly are read by the scanner's fast path and not checked again.
-  readonly scanner = new DataSetScanner({ fieldPatterns: TICK_TEXT_PATTERNS });
+  readonly scanner: DataSetScanner;
   bytesRead = 0;
   private kind: FileKind;
   private readonly fileSide?: OptionSide;
@@ -92,7 +102,8 @@ export class KrxRowReader {
   private truncated = false;
   private readonly srcFile: string;
 
-  constructor(srcFile: string) {
+  constructor(srcFile: string, limits?: Partial<XmlLimits>) {
+    this.scanner = new DataSetScanner({ fieldPatterns: TICK_TEXT_PATTERNS, limits });
     this.srcFile = srcFile;
     const hint = kindFromFileName(srcFile);
     this.kind = hint.kind ?? 'unknown';
