@@ -3,17 +3,12 @@
  * and the user's parameters (checked against the real settings), the fill model, fees and risk limits.
  * Shared by `quotelab backtest` and by tuning trials, so a trial runs exactly what a backtest runs.
  */
-import { BTCUSDT_SPEC, krxOptionSpec } from '../core/market/instrument-specs.ts';
+import { cryptoSpec, krxOptionSpec } from '../core/market/instrument-specs.ts';
+import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
 import { krxRegularSession } from '../core/report/index.ts';
 import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
 import type { RiskLimits } from '../core/risk/index.ts';
-import {
-  BINANCE_SPOT_FEES,
-  KRX_OPTION_FEES,
-  conservativeQueue,
-  probabilisticQueue,
-  tradeThrough,
-} from '../core/sim/index.ts';
+import { KRX_OPTION_FEES, conservativeQueue, probabilisticQueue, tradeThrough } from '../core/sim/index.ts';
 import type { BacktestConfig, FillModel, InstrumentSpec, RegimeSeries, Strategy } from '../core/sim/index.ts';
 import {
   AvellanedaStoikovStrategy,
@@ -35,6 +30,8 @@ export const CRYPTO_CAPITAL = 10_000;
 
 export interface RunSetup {
   strategy: StrategyName;
+  /** The crypto instrument (venue table row or `--instrument`): its tick, lot and fees. Required on Binance. */
+  instrument?: CryptoInstrument;
   /** `--param` pairs (values as given on the command line, or numbers and booleans). */
   params: Readonly<Record<string, string | number | boolean>>;
   fillModel?: FillModelName;
@@ -57,13 +54,17 @@ export function backtestConfig(
     risk: DEFAULT_RISK_LIMITS,
     fees: FEE_TEMPLATE,
   });
-  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : BINANCE_SPOT_FEES), ...params.fees };
+  const crypto = setup.instrument;
+  if (market === 'binance' && !crypto)
+    throw new Error('a Binance backtest needs its instrument (venue and symbol) to pick tick, lot and fees');
+  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : crypto!.fees), ...params.fees };
   for (const [name, value] of Object.entries(fees))
     if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
   const specs = new Map<string, InstrumentSpec>();
   const specOf = (name: string) => {
     let spec = specs.get(name);
-    if (!spec) specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...BTCUSDT_SPEC, name }));
+    if (!spec)
+      specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...cryptoSpec(crypto!), name }));
     return spec;
   };
   // Built once here so a bad value fails before the run, with the parameter's name.

@@ -14,14 +14,18 @@ import type { RunInfo } from '../core/lake/etl/mm-rows.ts';
 import { IcebergTable } from '../core/lake/iceberg/index.ts';
 import { MM_SNAPSHOTS, MM_TRADES } from '../core/lake/tables.ts';
 import type { LakeTable } from '../core/lake/tables.ts';
-import { readBinanceCapture } from '../core/market/binance/index.ts';
+import { bookSyncSummary, describeBookSync, readBinanceCapture } from '../core/market/binance/index.ts';
+import type { BookSyncSummary } from '../core/market/binance/index.ts';
 import { EVENT_TRADE } from '../core/market/events.ts';
 import type { EventColumns } from '../core/market/events.ts';
+import { binanceInstrument, parseInstrumentOverride } from '../core/market/instrument-specs.ts';
+import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
 import { krxTradeEvents } from '../core/market/krx-events.ts';
 import type { TradeTick } from '../core/market/krx-events.ts';
 import { kstToUtcMs } from '../core/market/kst.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import {
+  bookSyncSection,
   computeRunMetrics,
   krxRegularSession,
   midPath,
@@ -62,6 +66,13 @@ export interface BacktestRequest {
   snapshotCodes?: number | 'all';
   /** Write mm_trades / mm_snapshots (default true). */
   writeLake?: boolean;
+  /**
+   * Binance: the instrument as `VENUE:SYMBOL[,tick=T,lot=L,minNotional=N]`, instead of the venue and symbol
+   * read from the capture (needed for a symbol the venue table lacks).
+   */
+  instrument?: string;
+  /** Binance: run even though the depth book never synchronised (fills then rest on bookTicker alone). */
+  allowUnsyncedBook?: boolean;
   onProgress?: (stage: string) => void;
   /** Engine progress (events processed of total). */
   onEvents?: (processed: number, total: number) => void;
@@ -83,6 +94,10 @@ export interface BacktestSummary {
   seconds: number;
   /** Where the caller wrote the HTML report, if it did. */
   reportPath?: string;
+  /** Binance: the instrument traded and where its specs came from. */
+  instrument?: CryptoInstrument & { from: 'venue table' | '--instrument' };
+  /** Binance: the order book's synchronisation (gaps, resyncs, time out of sync). */
+  book?: BookSyncSummary;
 }
 
 export async function runBacktestRequest(
@@ -104,6 +119,7 @@ export async function runBacktestRequest(
   const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
   const { config, specs } = backtestConfig(market, {
     strategy: request.strategy,
+    instrument: loaded.instrument,
     params: request.params ?? {},
     fillModel: request.fillModel,
     feedLatencyMs: request.feedLatencyMs,
@@ -157,6 +173,7 @@ export async function runBacktestRequest(
     regimes: regimes ?? tagged,
     focus,
     marketTrades: focus.marketTrades,
+    sections: loaded.instrument && loaded.book ? [bookSyncSection(loaded.instrument, loaded.book)] : [],
     options: {
       quotesWindow: focus.window,
       ...(market === 'krx' ? { zone: { label: 'KST', offsetMs: 9 * 3600_000 } } : {}),
@@ -190,6 +207,8 @@ export async function runBacktestRequest(
     snapshotCsvs,
     lakeSnapshots,
     seconds: (performance.now() - started) / 1000,
+    ...(loaded.instrument ? { instrument: loaded.instrument } : {}),
+    ...(loaded.book ? { book: loaded.book } : {}),
   };
 }
 
@@ -202,6 +221,8 @@ interface LoadedEvents {
   market: 'krx' | 'binance';
   dataSource: string;
   labelFiles: string[];
+  instrument?: CryptoInstrument & { from: 'venue table' | '--instrument' };
+  book?: BookSyncSummary;
 }
 
 async function loadEvents(platform: Platform, request: BacktestRequest): Promise<LoadedEvents> {
@@ -233,8 +254,16 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     const source = path.endsWith('.gz')
       ? createReadStream(path).pipe(createGunzip())
       : createReadStream(path);
-    const { events } = await readBinanceCapture(source);
-    return { events, market: 'binance', dataSource: basename(path), labelFiles: [] };
+    const { events, stats } = await readBinanceCapture(source);
+    const book = bookSyncSummary(stats);
+    const instrument = captureInstrument(book, request.instrument);
+    if (book.hasDepth && !book.synchronised && !request.allowUnsyncedBook)
+      throw new Error(
+        `the order book of ${basename(path)} never synchronised: ${describeBookSync(book)}` +
+          `${book.snapshots === 0 ? '; the capture has no REST depth snapshot to start from' : ''}. ` +
+          'Queue positions and market orders would rest on bookTicker alone; pass --allow-unsynced-book to run anyway.',
+      );
+    return { events, market: 'binance', dataSource: basename(path), labelFiles: [], instrument, book };
   }
   const ticks: TradeTick[] = [];
   for (const path of paths) {
@@ -251,6 +280,27 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
   const dataSource =
     paths.length === 1 ? basename(paths[0]!) : `${paths.length} KRX files (${basename(folders[0]!)})`;
   return { events: krxTradeEvents(ticks), market: 'krx', dataSource, labelFiles: [...new Set(labelFiles)] };
+}
+
+/**
+ * The instrument a capture is backtested as: the venue table's row for the venue its payloads show and the
+ * symbol its streams name, or the `--instrument` override (which must name the capture's symbol).
+ */
+function captureInstrument(
+  book: BookSyncSummary,
+  override: string | undefined,
+): CryptoInstrument & { from: 'venue table' | '--instrument' } {
+  if (override !== undefined) {
+    const instrument = parseInstrumentOverride(override);
+    if (book.symbol !== 'UNKNOWN' && instrument.symbol !== book.symbol)
+      throw new Error(`--instrument names ${instrument.symbol}, but the capture is ${book.symbol}`);
+    return { ...instrument, from: '--instrument' };
+  }
+  if (book.venue === undefined)
+    throw new Error(
+      `cannot tell whether ${book.symbol} in this capture is spot or USD-M futures (no depth update or bookTicker); give --instrument spot:${book.symbol} or usd-m:${book.symbol}`,
+    );
+  return { ...binanceInstrument(book.venue, book.symbol), from: 'venue table' };
 }
 
 /** The regime the strategy sees: none, the synthetic market's true labels, or a fixed regime. */

@@ -99,6 +99,8 @@ export interface HtmlReportInput {
     trades: readonly TradeLogEntry[];
   };
   options?: Partial<HtmlReportOptions>;
+  /** Extra sections rendered by their own modules (already escaped HTML), placed after the metrics. */
+  sections?: readonly string[];
 }
 
 const COLORS = {
@@ -130,6 +132,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const body = [
     header(title, meta, metrics, options.zone),
     metricsSection(metrics, options.zone),
+    ...(input.sections ?? []),
     '<section><h2>Charts</h2>',
     equityChart(onCapital(snapshots, metrics.initialCapital, metrics.equityAtStart), options),
     inventoryChart(snapshots, trades, options),

@@ -39,5 +39,7 @@ export { BboBookCheck } from './bbo-check.ts';
 export type { BboAgreement, BboCheckOptions, BboCheckStats } from './bbo-check.ts';
 export { MarketSnapshotter } from './snapshots.ts';
 export type { DepthSource, MarketSnapshot, SnapshotOptions, SnapshotStats } from './snapshots.ts';
+export { bookSyncSummary, describeBookSync } from './sync-summary.ts';
+export type { BookSyncSummary } from './sync-summary.ts';
 export { BinanceEventWriter } from './to-events.ts';
 export type { WrittenEventCounts } from './to-events.ts';
