@@ -32,6 +32,8 @@ export interface RunSetup {
   strategy: StrategyName;
   /** The crypto instrument (venue table row or `--instrument`): its tick, lot and fees. Required on Binance. */
   instrument?: CryptoInstrument;
+  /** A price of the crypto instrument (the capture's first mid), for its min-notional order size. */
+  referencePrice?: number;
   /** `--param` pairs (values as given on the command line, or numbers and booleans). */
   params: Readonly<Record<string, string | number | boolean>>;
   fillModel?: FillModelName;
@@ -67,12 +69,16 @@ export function backtestConfig(
       specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...cryptoSpec(crypto!), name }));
     return spec;
   };
+  const instrumentAs =
+    market === 'binance' && setup.strategy === 'as'
+      ? cryptoAsOptions(crypto!, setup.referencePrice, params.strategy.orderSize as number | undefined)
+      : {};
   // Built once here so a bad value fails before the run, with the parameter's name.
   if (setup.strategy === 'as')
-    resolveAsConfig(...asOptions(market), params.strategy as AvellanedaStoikovOptions);
+    resolveAsConfig(...asOptions(market), instrumentAs, params.strategy as AvellanedaStoikovOptions);
   const config: BacktestConfig = {
     instrument: specOf,
-    strategy: (spec) => makeStrategy(setup.strategy, market, params.strategy, spec),
+    strategy: (spec) => makeStrategy(setup.strategy, market, [instrumentAs, params.strategy], spec),
     fees,
     fillModel: fillModel(setup.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
     feedLatency: setup.feedLatencyMs ?? 0,
@@ -91,7 +97,7 @@ export function backtestConfig(
 function makeStrategy(
   name: StrategyName,
   market: 'krx' | 'binance',
-  options: Record<string, unknown>,
+  [instrumentAs, options]: [AvellanedaStoikovOptions, Record<string, unknown>],
   spec: InstrumentSpec,
 ): Strategy {
   if (name === 'signal') {
@@ -101,9 +107,42 @@ function makeStrategy(
       );
     return new SignalStrategy(options);
   }
-  return new AvellanedaStoikovStrategy(...asOptions(market), options as AvellanedaStoikovOptions, {
-    name: `as:${spec.name}`,
-  });
+  return new AvellanedaStoikovStrategy(
+    ...asOptions(market),
+    instrumentAs,
+    options as AvellanedaStoikovOptions,
+    { name: `as:${spec.name}` },
+  );
+}
+
+/** The price move that re-prices crypto quotes: Seed B's $1.00, whatever the instrument's tick. */
+const CRYPTO_REQUOTE_MOVE_USDT = 1;
+
+/**
+ * A&S settings that follow the crypto instrument: re-pricing on a $1.00 move in its own ticks (100 on a
+ * 0.01 tick, 10 on USD-M BTCUSDT's 0.10), and an order size the venue accepts. Binance rejects orders
+ * below the instrument's min notional, so the default size (0.001) grows to the smallest whole number of
+ * lots whose notional at `referencePrice` meets it, and a size given with --param that falls short fails.
+ */
+function cryptoAsOptions(
+  instrument: CryptoInstrument,
+  referencePrice: number | undefined,
+  userOrderSize: number | undefined,
+): AvellanedaStoikovOptions {
+  const options: AvellanedaStoikovOptions = {
+    requote: { minTicks: Math.max(1, Math.round(CRYPTO_REQUOTE_MOVE_USDT / instrument.tickSize)) },
+  };
+  if (!(referencePrice !== undefined && referencePrice > 0) || instrument.minNotional <= 0) return options;
+  const lot = instrument.lotSize;
+  const size = userOrderSize ?? CRYPTO_AS_OPTIONS.orderSize!;
+  if (size * referencePrice >= instrument.minNotional) return options;
+  const lots = Math.ceil(instrument.minNotional / referencePrice / lot - 1e-9);
+  const needed = Number((lots * lot).toFixed(12));
+  if (userOrderSize !== undefined)
+    throw new RangeError(
+      `orderSize ${userOrderSize} × price ${referencePrice} = ${(userOrderSize * referencePrice).toFixed(2)} USDT is below the ${instrument.minNotional} USDT min notional of ${instrument.venue}:${instrument.symbol}; use orderSize=${needed} or more`,
+    );
+  return { ...options, orderSize: needed };
 }
 
 /** The A&S options of a market, before the user's parameters. */

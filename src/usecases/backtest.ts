@@ -120,6 +120,7 @@ export async function runBacktestRequest(
   const { config, specs } = backtestConfig(market, {
     strategy: request.strategy,
     instrument: loaded.instrument,
+    referencePrice: loaded.referencePrice,
     params: request.params ?? {},
     fillModel: request.fillModel,
     feedLatencyMs: request.feedLatencyMs,
@@ -223,6 +224,8 @@ interface LoadedEvents {
   labelFiles: string[];
   instrument?: CryptoInstrument & { from: 'venue table' | '--instrument' };
   book?: BookSyncSummary;
+  /** The capture's first mid (for the crypto min-notional order size). */
+  referencePrice?: number;
 }
 
 async function loadEvents(platform: Platform, request: BacktestRequest): Promise<LoadedEvents> {
@@ -254,7 +257,7 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     const source = path.endsWith('.gz')
       ? createReadStream(path).pipe(createGunzip())
       : createReadStream(path);
-    const { events, stats } = await readBinanceCapture(source);
+    const { events, stats, snapshots } = await readBinanceCapture(source);
     const book = bookSyncSummary(stats);
     const instrument = captureInstrument(book, request.instrument);
     if (book.hasDepth && !book.synchronised && !request.allowUnsyncedBook)
@@ -263,7 +266,16 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
           `${book.snapshots === 0 ? '; the capture has no REST depth snapshot to start from' : ''}. ` +
           'Queue positions and market orders would rest on bookTicker alone; pass --allow-unsynced-book to run anyway.',
       );
-    return { events, market: 'binance', dataSource: basename(path), labelFiles: [], instrument, book };
+    const referencePrice = snapshots.find((snapshot) => snapshot.mid > 0)?.mid;
+    return {
+      events,
+      market: 'binance',
+      dataSource: basename(path),
+      labelFiles: [],
+      instrument,
+      book,
+      referencePrice,
+    };
   }
   const ticks: TradeTick[] = [];
   for (const path of paths) {
