@@ -8,7 +8,13 @@ import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
 import { krxRegularSession } from '../core/report/index.ts';
 import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
 import type { RiskLimits } from '../core/risk/index.ts';
-import { KRX_OPTION_FEES, conservativeQueue, probabilisticQueue, tradeThrough } from '../core/sim/index.ts';
+import {
+  KRX_OPTION_FEES,
+  conservativeQueue,
+  lotsToQuantity,
+  probabilisticQueue,
+  tradeThrough,
+} from '../core/sim/index.ts';
 import type { BacktestConfig, FillModel, InstrumentSpec, RegimeSeries, Strategy } from '../core/sim/index.ts';
 import {
   AvellanedaStoikovStrategy,
@@ -129,15 +135,17 @@ function cryptoAsOptions(
   referencePrice: number | undefined,
   userOrderSize: number | undefined,
 ): AvellanedaStoikovOptions {
+  const lot = instrument.lotSize;
+  // The default size, at least one whole lot (0.001 is not a size on a 0.01 lot).
+  const defaultSize = lotsToQuantity(Math.max(1, Math.ceil(CRYPTO_AS_OPTIONS.orderSize! / lot - 1e-9)), lot);
   const options: AvellanedaStoikovOptions = {
     requote: { minTicks: Math.max(1, Math.round(CRYPTO_REQUOTE_MOVE_USDT / instrument.tickSize)) },
+    ...(userOrderSize === undefined ? { orderSize: defaultSize } : {}),
   };
   if (!(referencePrice !== undefined && referencePrice > 0) || instrument.minNotional <= 0) return options;
-  const lot = instrument.lotSize;
-  const size = userOrderSize ?? CRYPTO_AS_OPTIONS.orderSize!;
+  const size = userOrderSize ?? defaultSize;
   if (size * referencePrice >= instrument.minNotional) return options;
-  const lots = Math.ceil(instrument.minNotional / referencePrice / lot - 1e-9);
-  const needed = Number((lots * lot).toFixed(12));
+  const needed = lotsToQuantity(Math.ceil(instrument.minNotional / referencePrice / lot - 1e-9), lot);
   if (userOrderSize !== undefined)
     throw new RangeError(
       `orderSize ${userOrderSize} × price ${referencePrice} = ${(userOrderSize * referencePrice).toFixed(2)} USDT is below the ${instrument.minNotional} USDT min notional of ${instrument.venue}:${instrument.symbol}; use orderSize=${needed} or more`,
