@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  bookSyncSummary,
   decodeCaptureLine,
   DepthBookSync,
+  describeBookSync,
   parseStreamName,
   readBinanceCapture,
 } from '../../../src/core/market/binance/index.ts';
@@ -87,6 +89,36 @@ describe('USD-M futures capture (raw Binance format, BTCUSDT perpetual)', () => 
     const firstDepth = lines.find((l) => l.includes('@depth@100ms'))!;
     expect(d.outOfSyncMs).toBeCloseTo(ms(lines[snapshotIndex]!) - ms(firstDepth), 2);
     expect(d.inSyncMs).toBeCloseTo(clock.lastLocalMs - ms(lines[snapshotIndex]!), 2);
+  });
+});
+
+describe('USD-M futures capture without a REST snapshot', () => {
+  it('chains the buffered updates by pu (no gaps; was 599) and says the book never synchronised', async () => {
+    const text = gunzipSync(readFileSync(FUTURES)).toString('utf8');
+    const withoutSnapshot = text
+      .split('\n')
+      .filter((line) => !line.includes('"lastUpdateId"'))
+      .join('\n');
+    async function* bytes() {
+      yield new TextEncoder().encode(withoutSnapshot);
+    }
+    const { stats } = await readBinanceCapture(bytes());
+    const summary = bookSyncSummary(stats);
+    expect(stats.depth.gaps).toBe(0);
+    expect(summary).toMatchObject({
+      venue: 'usd-m',
+      depthUpdates: 600,
+      appliedUpdates: 0,
+      unappliedUpdates: 600,
+      snapshots: 0,
+      synchronised: false,
+      hasDepth: true,
+    });
+    expect(summary.secondsInSync).toBe(0);
+    expect(summary.secondsOutOfSync).toBeGreaterThan(55);
+    expect(describeBookSync(summary)).toMatch(
+      /^0 of 600 depth updates applied .* the book NEVER synchronised$/,
+    );
   });
 });
 
