@@ -11,13 +11,37 @@ export const LOT_TOLERANCE = 1e-6;
 
 /** Whole lots in `quantity`, rounded down (residue just under a grid point counts as reaching it). */
 export function wholeLots(quantity: number, lot: number): number {
-  const lots = Math.floor(quantity / lot + LOT_TOLERANCE);
+  const exact = quantity / lot;
+  const nearest = Math.round(exact);
+  const lots = nearToGrid(exact, nearest) ? nearest : Math.floor(exact);
   return lots > 0 ? lots : 0;
+}
+
+/** Within the tolerance, or within float precision for counts of lots too large for it (over 10⁶). */
+function nearToGrid(exact: number, nearest: number): boolean {
+  return Math.abs(exact - nearest) <= Math.max(LOT_TOLERANCE, Math.abs(exact) * 1e-12);
 }
 
 /** `lots × lot` as the double nearest that decimal (224 × 0.0001 → 0.0224, not 0.022400000000000002). */
 export function lotsToQuantity(lots: number, lot: number): number {
-  return lots <= 0 ? 0 : Number((lots * lot).toPrecision(12));
+  return lots <= 0 ? 0 : Number((lots * lot).toFixed(decimalsOf(lot)));
+}
+
+const decimalsByLot = new Map<number, number>();
+
+/** Decimal places of a lot size (0.00001 → 5, 0.0025 → 4, 1 → 0), at most 15. */
+function decimalsOf(lot: number): number {
+  let decimals = decimalsByLot.get(lot);
+  if (decimals === undefined) {
+    decimals = 0;
+    while (decimals < 15) {
+      const scaled = lot * 10 ** decimals;
+      if (Math.abs(scaled - Math.round(scaled)) <= scaled * 1e-9) break;
+      decimals++;
+    }
+    decimalsByLot.set(lot, decimals);
+  }
+  return decimals;
 }
 
 /** `quantity` rounded down to the lot grid. */
@@ -31,6 +55,6 @@ export function floorToLot(quantity: number, lot: number): number {
  */
 export function snapToLot(quantity: number, lot: number): number {
   const lots = Math.round(quantity / lot);
-  if (Math.abs(quantity / lot - lots) > LOT_TOLERANCE) return quantity;
+  if (!nearToGrid(quantity / lot, lots)) return quantity;
   return lots === 0 ? 0 : Math.sign(lots) * lotsToQuantity(Math.abs(lots), lot);
 }

@@ -40,7 +40,7 @@ function run(
 /** Whole lots, exactly: the quantity is the double nearest `n × lot` for an integer n ≥ 1. */
 function onGrid(quantity: number): boolean {
   const n = Math.round(quantity / LOT);
-  return n >= 1 && quantity === Number((n * LOT).toPrecision(12));
+  return n >= 1 && quantity === Number((n * LOT).toFixed(4));
 }
 
 const book = (t: number, bid: number, bidSize: number, ask: number, askSize: number): HandEvent => ({
@@ -130,5 +130,8 @@ describe('lot arithmetic', () => {
     expect(snapToLot(0.001 + 0.002, 0.001)).toBe(0.003);
     expect(snapToLot(-(0.1 + 0.2), 0.001)).toBe(-0.3);
     expect(snapToLot(0.00015, LOT)).toBe(0.00015); // off the grid by a real half lot: left alone
+    expect(floorToLot(0.0076, 0.0025)).toBe(0.0075);
+    expect(floorToLot(123_456_789.01234, 0.00001)).toBe(123_456_789.01234); // 12 digits are not enough
+    expect(floorToLot(7.9, 1)).toBe(7);
   });
 });
