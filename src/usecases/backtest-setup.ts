@@ -3,7 +3,8 @@
  * and the user's parameters (checked against the real settings), the fill model, fees and risk limits.
  * Shared by `quotelab backtest` and by tuning trials, so a trial runs exactly what a backtest runs.
  */
-import { BTCUSDT_SPEC, krxOptionSpec } from '../core/market/instrument-specs.ts';
+import { cryptoSpec, krxOptionSpec } from '../core/market/instrument-specs.ts';
+import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
 import { krxRegularSession } from '../core/report/index.ts';
 import { kstDateOf } from '../core/market/kst.ts';
 import {
@@ -15,9 +16,9 @@ import {
 } from '../core/risk/index.ts';
 import type { RiskLimits } from '../core/risk/index.ts';
 import {
-  BINANCE_SPOT_FEES,
   KRX_OPTION_FEES,
   conservativeQueue,
+  lotsToQuantity,
   probabilisticQueue,
   tradeThrough,
 } from '../core/sim/index.ts';
@@ -44,6 +45,10 @@ export const KRX_CAPITAL = 100_000_000;
 
 export interface RunSetup {
   strategy: StrategyName;
+  /** The crypto instrument (venue table row or `--instrument`): its tick, lot and fees. Required on Binance. */
+  instrument?: CryptoInstrument;
+  /** A price of the crypto instrument (the capture's first mid), for its min-notional order size. */
+  referencePrice?: number;
   /** `--param` pairs (values as given on the command line, or numbers and booleans). */
   params: Readonly<Record<string, string | number | boolean>>;
   fillModel?: FillModelName;
@@ -71,21 +76,29 @@ export function backtestConfig(
     capital?: number;
   };
   const capital = capitalParam ?? (market === 'krx' ? KRX_CAPITAL : CRYPTO_CAPITAL);
-  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : BINANCE_SPOT_FEES), ...params.fees };
+  const crypto = setup.instrument;
+  if (market === 'binance' && !crypto)
+    throw new Error('a Binance backtest needs its instrument (venue and symbol) to pick tick, lot and fees');
+  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : crypto!.fees), ...params.fees };
   for (const [name, value] of Object.entries(fees))
     if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
   const specs = new Map<string, InstrumentSpec>();
   const specOf = (name: string) => {
     let spec = specs.get(name);
-    if (!spec) specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...BTCUSDT_SPEC, name }));
+    if (!spec)
+      specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...cryptoSpec(crypto!), name }));
     return spec;
   };
+  const instrumentAs =
+    market === 'binance' && setup.strategy === 'as'
+      ? cryptoAsOptions(crypto!, setup.referencePrice, params.strategy.orderSize as number | undefined)
+      : {};
   // Built once here so a bad value fails before the run, with the parameter's name.
   if (setup.strategy === 'as')
-    resolveAsConfig(...asOptions(market), params.strategy as AvellanedaStoikovOptions);
+    resolveAsConfig(...asOptions(market), instrumentAs, params.strategy as AvellanedaStoikovOptions);
   const config: BacktestConfig = {
     instrument: specOf,
-    strategy: (spec) => makeStrategy(setup.strategy, market, params.strategy, spec),
+    strategy: (spec) => makeStrategy(setup.strategy, market, [instrumentAs, params.strategy], spec),
     fees,
     fillModel: fillModel(setup.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
     feedLatency: setup.feedLatencyMs ?? 0,
@@ -106,7 +119,7 @@ export function backtestConfig(
 function makeStrategy(
   name: StrategyName,
   market: 'krx' | 'binance',
-  options: Record<string, unknown>,
+  [instrumentAs, options]: [AvellanedaStoikovOptions, Record<string, unknown>],
   spec: InstrumentSpec,
 ): Strategy {
   if (name === 'signal') {
@@ -116,9 +129,44 @@ function makeStrategy(
       );
     return new SignalStrategy(options);
   }
-  return new AvellanedaStoikovStrategy(...asOptions(market), options as AvellanedaStoikovOptions, {
-    name: `as:${spec.name}`,
-  });
+  return new AvellanedaStoikovStrategy(
+    ...asOptions(market),
+    instrumentAs,
+    options as AvellanedaStoikovOptions,
+    { name: `as:${spec.name}` },
+  );
+}
+
+/** The price move that re-prices crypto quotes: Seed B's $1.00, whatever the instrument's tick. */
+const CRYPTO_REQUOTE_MOVE_USDT = 1;
+
+/**
+ * A&S settings that follow the crypto instrument: re-pricing on a $1.00 move in its own ticks (100 on a
+ * 0.01 tick, 10 on USD-M BTCUSDT's 0.10), and an order size the venue accepts. Binance rejects orders
+ * below the instrument's min notional, so the default size (0.001) grows to the smallest whole number of
+ * lots whose notional at `referencePrice` meets it, and a size given with --param that falls short fails.
+ */
+function cryptoAsOptions(
+  instrument: CryptoInstrument,
+  referencePrice: number | undefined,
+  userOrderSize: number | undefined,
+): AvellanedaStoikovOptions {
+  const lot = instrument.lotSize;
+  // The default size, at least one whole lot (0.001 is not a size on a 0.01 lot).
+  const defaultSize = lotsToQuantity(Math.max(1, Math.ceil(CRYPTO_AS_OPTIONS.orderSize! / lot - 1e-9)), lot);
+  const options: AvellanedaStoikovOptions = {
+    requote: { minTicks: Math.max(1, Math.round(CRYPTO_REQUOTE_MOVE_USDT / instrument.tickSize)) },
+    ...(userOrderSize === undefined ? { orderSize: defaultSize } : {}),
+  };
+  if (!(referencePrice !== undefined && referencePrice > 0) || instrument.minNotional <= 0) return options;
+  const size = userOrderSize ?? defaultSize;
+  if (size * referencePrice >= instrument.minNotional) return options;
+  const needed = lotsToQuantity(Math.ceil(instrument.minNotional / referencePrice / lot - 1e-9), lot);
+  if (userOrderSize !== undefined)
+    throw new RangeError(
+      `orderSize ${userOrderSize} × price ${referencePrice} = ${(userOrderSize * referencePrice).toFixed(2)} USDT is below the ${instrument.minNotional} USDT min notional of ${instrument.venue}:${instrument.symbol}; use orderSize=${needed} or more`,
+    );
+  return { ...options, orderSize: needed };
 }
 
 /** The A&S options of a market, before the user's parameters. */

@@ -15,9 +15,12 @@ import type { RunInfo } from '../core/lake/etl/mm-rows.ts';
 import { IcebergTable } from '../core/lake/iceberg/index.ts';
 import { MM_SNAPSHOTS, MM_TRADES } from '../core/lake/tables.ts';
 import type { LakeTable } from '../core/lake/tables.ts';
-import { readBinanceCapture } from '../core/market/binance/index.ts';
+import { bookSyncSummary, describeBookSync, readBinanceCapture } from '../core/market/binance/index.ts';
+import type { BookSyncSummary } from '../core/market/binance/index.ts';
 import { EVENT_TRADE } from '../core/market/events.ts';
 import type { EventColumns } from '../core/market/events.ts';
+import { binanceInstrument, parseInstrumentOverride } from '../core/market/instrument-specs.ts';
+import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
 import { krxTradeEvents } from '../core/market/krx-events.ts';
 import type { TradeTick } from '../core/market/krx-events.ts';
 import { optionTickSize } from '../core/market/krx-contract.ts';
@@ -25,6 +28,7 @@ import { BTCUSDT_SPEC } from '../core/market/instrument-specs.ts';
 import { kstToUtcMs } from '../core/market/kst.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import {
+  bookSyncSection,
   computeRunMetrics,
   krxRegularSession,
   midPath,
@@ -74,6 +78,13 @@ export interface BacktestRequest {
   snapshotCodes?: number | 'all';
   /** Write mm_trades / mm_snapshots (default true). */
   writeLake?: boolean;
+  /**
+   * Binance: the instrument as `VENUE:SYMBOL[,tick=T,lot=L,minNotional=N]`, instead of the venue and symbol
+   * read from the capture (needed for a symbol the venue table lacks).
+   */
+  instrument?: string;
+  /** Binance: run even though the depth book never synchronised (fills then rest on bookTicker alone). */
+  allowUnsyncedBook?: boolean;
   onProgress?: (stage: string) => void;
   /** Engine progress (events processed of total). */
   onEvents?: (processed: number, total: number) => void;
@@ -105,6 +116,10 @@ export interface BacktestSummary {
   seconds: number;
   /** Where the caller wrote the HTML report, if it did. */
   reportPath?: string;
+  /** Binance: the instrument traded and where its specs came from. */
+  instrument?: CryptoInstrument & { from: 'venue table' | '--instrument' };
+  /** Binance: the order book's synchronisation (gaps, resyncs, time out of sync). */
+  book?: BookSyncSummary;
 }
 
 export async function runBacktestRequest(
@@ -131,6 +146,8 @@ export async function runBacktestRequest(
     capital: accountCapital,
   } = backtestConfig(market, {
     strategy: request.strategy,
+    instrument: loaded.instrument,
+    referencePrice: loaded.referencePrice,
     params: request.params ?? {},
     fillModel: request.fillModel,
     feedLatencyMs: request.feedLatencyMs,
@@ -183,7 +200,7 @@ export async function runBacktestRequest(
       dataSource: loaded.dataSource,
       notes: instrumentNotes(result, market),
       currency: market === 'krx' ? KRW : USDT,
-      priceTick: market === 'krx' ? optionTickSize : BTCUSDT_SPEC.tickSize,
+      priceTick: market === 'krx' ? optionTickSize : (loaded.instrument?.tickSize ?? BTCUSDT_SPEC.tickSize),
     },
     metrics,
     trades,
@@ -192,6 +209,7 @@ export async function runBacktestRequest(
     focus,
     marketTrades: focus.marketTrades,
     riskTimeline,
+    sections: loaded.instrument && loaded.book ? [bookSyncSection(loaded.instrument, loaded.book)] : [],
     options: {
       quotesWindow: focus.window,
       zone,
@@ -229,6 +247,8 @@ export async function runBacktestRequest(
     riskTimeline,
     riskTimelineLines: riskTimelineLines(riskTimeline, zone),
     seconds: (performance.now() - started) / 1000,
+    ...(loaded.instrument ? { instrument: loaded.instrument } : {}),
+    ...(loaded.book ? { book: loaded.book } : {}),
   };
 }
 
@@ -239,6 +259,10 @@ interface LoadedEvents {
   events: EventColumns;
   market: 'krx' | 'binance';
   dataSource: string;
+  instrument?: CryptoInstrument & { from: 'venue table' | '--instrument' };
+  book?: BookSyncSummary;
+  /** The capture's first mid (for the crypto min-notional order size). */
+  referencePrice?: number;
 }
 
 async function loadEvents(platform: Platform, request: BacktestRequest): Promise<LoadedEvents> {
@@ -266,11 +290,27 @@ async function loadEvents(platform: Platform, request: BacktestRequest): Promise
     if (binance.length !== 1 || paths.length !== 1)
       throw new Error('give one Binance capture, or KRX XML files, not a mix');
     const path = binance[0]!;
-    const { events } = await interruptible(request.signal, async (signal) => {
+    const { events, stats, snapshots } = await interruptible(request.signal, async (signal) => {
       const file = createReadStream(path, { signal });
       return readBinanceCapture(path.endsWith('.gz') ? file.pipe(createGunzip()) : file);
     });
-    return { events, market: 'binance', dataSource: basename(path) };
+    const book = bookSyncSummary(stats);
+    const instrument = captureInstrument(book, request.instrument);
+    if (book.hasDepth && !book.synchronised && !request.allowUnsyncedBook)
+      throw new Error(
+        `the order book of ${basename(path)} never synchronised: ${describeBookSync(book)}` +
+          `${book.snapshots === 0 ? '; the capture has no REST depth snapshot to start from' : ''}. ` +
+          'Queue positions and market orders would rest on bookTicker alone; pass --allow-unsynced-book to run anyway.',
+      );
+    const referencePrice = snapshots.find((snapshot) => snapshot.mid > 0)?.mid;
+    return {
+      events,
+      market: 'binance',
+      dataSource: basename(path),
+      instrument,
+      book,
+      referencePrice,
+    };
   }
   const ticks: TradeTick[] = [];
   for (const path of paths) {
@@ -300,6 +340,27 @@ async function interruptible<T>(
     if (signal?.aborted) throw new InterruptedError('backtest', NOTHING_WRITTEN);
     throw error;
   }
+}
+
+/**
+ * The instrument a capture is backtested as: the venue table's row for the venue its payloads show and the
+ * symbol its streams name, or the `--instrument` override (which must name the capture's symbol).
+ */
+function captureInstrument(
+  book: BookSyncSummary,
+  override: string | undefined,
+): CryptoInstrument & { from: 'venue table' | '--instrument' } {
+  if (override !== undefined) {
+    const instrument = parseInstrumentOverride(override);
+    if (book.symbol !== 'UNKNOWN' && instrument.symbol !== book.symbol)
+      throw new Error(`--instrument names ${instrument.symbol}, but the capture is ${book.symbol}`);
+    return { ...instrument, from: '--instrument' };
+  }
+  if (book.venue === undefined)
+    throw new Error(
+      `cannot tell whether ${book.symbol} in this capture is spot or USD-M futures (no depth update or bookTicker); give --instrument spot:${book.symbol} or usd-m:${book.symbol}`,
+    );
+  return { ...binanceInstrument(book.venue, book.symbol), from: 'venue table' };
 }
 
 function regimeSourceOf(source: BacktestRequest['source']): RegimeSources['source'] {

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { describeBookSync } from '../../core/market/binance/index.ts';
+import { venueLabel } from '../../core/market/instrument-specs.ts';
 import { runBacktestRequest } from '../../usecases/backtest.ts';
 import type { BacktestSummary, FillModelName, StrategyName } from '../../usecases/backtest.ts';
 import { saveBacktestReport } from '../../usecases/run-index.ts';
@@ -27,6 +29,8 @@ interface BacktestOptions {
   report?: string;
   export?: string;
   lake: boolean;
+  instrument?: string;
+  allowUnsyncedBook?: boolean;
 }
 
 export function registerBacktest(program: Command, globals: () => GlobalOptions): void {
@@ -66,6 +70,14 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
     .option('--report <file>', 'write the HTML report here (default: <home>/reports/<run id>.html)')
     .option('--export <dir>', "also write Seed B's trade_history.csv and market_snapshots_{date}.csv here")
     .option('--no-lake', 'do not write mm_trades / mm_snapshots')
+    .option(
+      '--instrument <venue:symbol[,tick=T,lot=L,minNotional=N]>',
+      'Binance: the instrument (spot or usd-m) instead of the one read from the capture, e.g. usd-m:BTCUSDT or spot:SOLUSDT,tick=0.01,lot=0.001',
+    )
+    .option(
+      '--allow-unsynced-book',
+      'Binance: backtest even if the depth book never synchronised (fills then rest on bookTicker alone)',
+    )
     .action(async (options: BacktestOptions) => {
       const global = globals();
       const params: Record<string, string> = {};
@@ -113,6 +125,8 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
           regimes: options.regimes,
           snapshotCodes,
           writeLake: options.lake,
+          instrument: options.instrument,
+          allowUnsyncedBook: options.allowUnsyncedBook === true,
           onProgress: (stage) => {
             if (!interactive && !global.json) process.stderr.write(`backtest: ${stage}\n`);
           },
@@ -148,6 +162,8 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
         dataSource: summary.dataSource,
         events: summary.events,
         instruments: summary.instruments,
+        ...(summary.instrument ? { instrument: summary.instrument } : {}),
+        ...(summary.book ? { book: summary.book } : {}),
         stats: s,
         metrics: {
           totalPnl: m.totalPnl,
@@ -176,6 +192,12 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
       const n = formatCount;
       printLines([
         `${summary.strategy} on ${summary.dataSource}: ${n(summary.events)} events, ${n(summary.instruments)} instruments, ${summary.seconds.toFixed(1)} s`,
+        ...(summary.instrument
+          ? [
+              `  instrument ${venueLabel(summary.instrument.venue)} ${summary.instrument.symbol} (${summary.instrument.from}): tick ${summary.instrument.tickSize}, lot ${summary.instrument.lotSize}, min notional ${summary.instrument.minNotional}, fees ${summary.instrument.fees.makerBps}/${summary.instrument.fees.takerBps} bps`,
+            ]
+          : []),
+        ...(summary.book ? [`  book: ${describeBookSync(summary.book)}`] : []),
         `  fills ${n(s.fills)} (maker ${n(s.makerFills)}, taker ${n(s.takerFills)}), orders ${n(s.ordersSent)}, cancels ${n(s.ordersCancelled)}, risk halts ${n(s.riskHalts)}, reduce-only ${n(s.riskReduceOnly)}`,
         ...summary.riskTimelineLines.map((line) => `  ${line}`),
         `  PnL ${money(m.totalPnl)}, Sharpe ${formatRatio(m.returns.sharpe)}, Sortino ${formatRatio(m.returns.sortino)} (${m.returns.basis} returns × √${formatCount(m.returns.periodsPerYear)}), max drawdown ${money(m.maxDrawdown.amount)}`,

@@ -112,6 +112,8 @@ export interface HtmlReportInput {
   options?: Partial<HtmlReportOptions>;
   /** The risk gate's timeline (when and why it refused), shown after the daily PnL when given. */
   riskTimeline?: RiskTimeline;
+  /** Extra sections rendered by their own modules (already escaped HTML), placed after the metrics. */
+  sections?: readonly string[];
 }
 
 const COLORS = {
@@ -174,6 +176,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const body = [
     header(title, meta, metrics, options.zone, figures),
     metricsSection(metrics, options.zone, figures),
+    ...(input.sections ?? []),
     '<section><h2>Charts</h2>',
     equityChart(capitalCurve, options, figures),
     drawdownChart(capitalCurve, metrics.initialCapital, options, figures),

@@ -22,6 +22,7 @@ export type {
 } from './regime-tags.ts';
 export { DEFAULT_HTML_REPORT_OPTIONS, DEFAULT_QUOTES_WINDOW_MS, renderHtmlReport } from './html.ts';
 export type { HtmlReportInput, HtmlReportOptions, MarketTradePoint, ReportMetadata } from './html.ts';
+export { bookSyncSection } from './book-sync-section.ts';
 export { metricRows } from './metric-rows.ts';
 export type { MetricRow } from './metric-rows.ts';
 export { downsampleMinMax } from './downsample.ts';

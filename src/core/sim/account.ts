@@ -6,6 +6,7 @@
  *   equity = initial cash + realised + unrealised − fees.
  * It is also the AccountView the strategy sees (reused between calls).
  */
+import { snapToLot } from './lots.ts';
 import type { AccountView, OpenOrder, Side } from './types.ts';
 
 export class Account implements AccountView {
@@ -18,6 +19,7 @@ export class Account implements AccountView {
   averagePrice = 0;
   openOrders: OpenOrder[] = [];
   private readonly multiplier: number;
+  private readonly lotSize: number;
   /** Positions smaller than this are rounding residue of fractional lots and count as flat. */
   private readonly flatBelow: number;
 
@@ -25,6 +27,7 @@ export class Account implements AccountView {
     this.cash = initialCash;
     this.equity = initialCash;
     this.multiplier = multiplier;
+    this.lotSize = lotSize;
     this.flatBelow = lotSize * 1e-6;
   }
 
@@ -38,13 +41,14 @@ export class Account implements AccountView {
     if (position === 0 || position > 0 === (side === 1)) {
       const size = Math.abs(position);
       this.averagePrice = (this.averagePrice * size + price * quantity) / (size + quantity);
-      this.position = position + side * quantity;
+      // Sums of on-grid fills stay on the grid (0.001 + 0.002 would otherwise be 0.0030000000000000005).
+      this.position = snapToLot(position + side * quantity, this.lotSize);
     } else {
       const size = Math.abs(position);
       const closed = quantity < size ? quantity : size;
       realized = (price - this.averagePrice) * closed * (position > 0 ? 1 : -1) * m;
       this.realizedPnl += realized;
-      let next = position + side * quantity;
+      let next = snapToLot(position + side * quantity, this.lotSize);
       if (Math.abs(next) < this.flatBelow) next = 0;
       this.position = next;
       if (next === 0) this.averagePrice = 0;

@@ -65,6 +65,7 @@ import type { FillModel, FillSink } from './fill-model.ts';
 import { InstrumentRuntime } from './instrument-runtime.ts';
 import { toLatencyModel } from './latency.ts';
 import type { LatencyModel } from './latency.ts';
+import { floorToLot, LOT_TOLERANCE, snapToLot } from './lots.ts';
 import { canonicalPrice, ORDER_DONE, ORDER_LIVE, SimOrder, truncate } from './orders.ts';
 import { TimeQueue } from './time-queue.ts';
 import { tradeThrough } from './trade-through.ts';
@@ -439,13 +440,23 @@ class Backtest implements FillSink {
   /** FillSink: a fill model fills one of our resting orders at its price. */
   fill(order: SimOrder, quantity: number, note: string): void {
     const runtime = this.runtimes[order.instrument]!;
-    const ourSpread = runtime.live.bestAsk() - runtime.live.bestBid();
-    let remaining = order.quantity - quantity;
-    // Fractional lots leave float residue: a remainder below a billionth of the order is nothing.
-    if (remaining <= order.originalQuantity * 1e-9) {
+    const lot = runtime.spec.lotSize;
+    // Fills are whole lots (lots.ts): what covers the order to within float residue fills all of it; a
+    // partial fill is rounded down to the grid, and less than a lot (residue such as 8.88e-16) is no fill.
+    let remaining: number;
+    if (quantity >= order.quantity - lot * LOT_TOLERANCE) {
       quantity = order.quantity;
       remaining = 0;
+    } else {
+      quantity = floorToLot(quantity, lot);
+      if (quantity <= 0) return;
+      remaining = snapToLot(order.quantity - quantity, lot);
+      if (remaining <= 0) {
+        quantity = order.quantity;
+        remaining = 0;
+      }
     }
+    const ourSpread = runtime.live.bestAsk() - runtime.live.bestBid();
     order.quantity = remaining;
     if (remaining === 0) {
       order.status = ORDER_DONE;

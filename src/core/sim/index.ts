@@ -17,4 +17,5 @@ export { syntheticEvents } from './synthetic-events.ts';
 export type { SyntheticEventOptions } from './synthetic-events.ts';
 export { TRADE_LOG_COLUMNS, tradeLogToCsv, tradeLogToJsonLines } from './trade-log.ts';
 export { canonicalPrice } from './orders.ts';
+export { floorToLot, lotsToQuantity, snapToLot, wholeLots } from './lots.ts';
 export type * from './types.ts';

@@ -129,10 +129,10 @@ export function decodeCaptureLine(line: string, lineNumber = 0): DecodedLine {
 
   if (typeof raw.stream === 'string' && isRecord(raw.data)) {
     const stream = raw.stream;
-    const kind = stream.slice(stream.indexOf('@') + 1);
+    const { kind } = parseStreamName(stream);
     if (kind === 'bookTicker') return decodeBbo(raw.data, received);
     if (kind === 'trade') return decodeTrade(raw.data, received);
-    // `depth`, `depth@100ms`, `depth@1000ms` are the diff-depth stream; `depth5`, `depth20@100ms` are
+    // `depth`, `depth@100ms`, `depth@0ms` are the diff-depth stream; `depth5`, `depth20@100ms` are
     // partial-book streams with another shape, left to "unknown".
     if (/^depth(@\d+ms)?$/.test(kind)) return decodeDepthUpdate(raw.data, received);
     return unknown(`stream "${stream.slice(0, 60)}"`);
@@ -141,6 +141,15 @@ export function decodeCaptureLine(line: string, lineNumber = 0): DecodedLine {
   return unknown(
     'neither a combined-stream message ("stream", "data") nor a depth snapshot ("lastUpdateId")',
   );
+}
+
+/** A combined-stream name, `<symbol>@<kind>` (e.g. `btcusdt@depth@100ms`): the symbol upper-cased as the
+ * exchange spells it in payloads and REST calls, and the stream kind. The name is the same on spot and
+ * USD-M futures (the venue is the host, which a capture line does not carry). */
+export function parseStreamName(stream: string): { symbol: string; kind: string } {
+  const at = stream.indexOf('@');
+  if (at < 0) return { symbol: '', kind: stream };
+  return { symbol: stream.slice(0, at).toUpperCase(), kind: stream.slice(at + 1) };
 }
 
 /**
@@ -165,7 +174,19 @@ function decodeBbo(data: Record<string, unknown>, received: ReceivedFields): Dec
   if (typeof symbol !== 'string') return malformed('bookTicker: "s" is not a string');
   if (bid === undefined || bidQty === undefined || ask === undefined || askQty === undefined)
     return malformed('bookTicker: "b", "B", "a" or "A" is not a decimal');
-  const message: BboMessage = { type: 'bbo', ...received, symbol, updateId, bid, bidQty, ask, askQty };
+  const exchangeMs = data.E === undefined ? undefined : integer(data.E);
+  if (data.E !== undefined && exchangeMs === undefined) return malformed('bookTicker: "E" is not an integer');
+  const message: BboMessage = {
+    type: 'bbo',
+    ...received,
+    symbol,
+    updateId,
+    bid,
+    bidQty,
+    ask,
+    askQty,
+    ...(exchangeMs === undefined ? {} : { exchangeMs }),
+  };
   return { ok: true, message };
 }
 
@@ -211,6 +232,9 @@ function decodeDepthUpdate(data: Record<string, unknown>, received: ReceivedFiel
   if (firstUpdateId === undefined || finalUpdateId === undefined || exchangeMs === undefined)
     return malformed('depthUpdate: "U", "u" or "E" is not an integer');
   if (firstUpdateId > finalUpdateId) return malformed('depthUpdate: "U" is after "u"');
+  const previousFinalUpdateId = data.pu === undefined ? undefined : integer(data.pu);
+  if (data.pu !== undefined && previousFinalUpdateId === undefined)
+    return malformed('depthUpdate: "pu" is not an integer');
   if (bids === undefined || asks === undefined)
     return malformed('depthUpdate: "b" or "a" is not a list of [price, qty] decimals');
   const message: DepthUpdateMessage = {
@@ -219,6 +243,7 @@ function decodeDepthUpdate(data: Record<string, unknown>, received: ReceivedFiel
     symbol,
     firstUpdateId,
     finalUpdateId,
+    ...(previousFinalUpdateId === undefined ? {} : { previousFinalUpdateId }),
     exchangeMs,
     bids,
     asks,

@@ -1,5 +1,5 @@
 /**
- * Binance spot websocket messages after decoding: one typed shape per message kind, numbers already parsed,
+ * Binance websocket messages (spot and USD-M futures) after decoding: one typed shape per message kind, numbers already parsed,
  * each stamped with the local receive time of the capture line it came from.
  *
  * Two clocks travel together on purpose. `localMs` is when our process received the message: that is the
@@ -33,6 +33,8 @@ export interface BboMessage extends Received {
   readonly bidQty: number;
   readonly ask: number;
   readonly askQty: number;
+  /** Event time `E` on the exchange clock, UTC ms: sent by USD-M futures only (spot's bookTicker has none). */
+  readonly exchangeMs?: number;
 }
 
 /** `<symbol>@trade`: one execution. */
@@ -61,6 +63,12 @@ export interface DepthUpdateMessage extends Received {
   readonly firstUpdateId: number;
   /** `u`: the final update id in this event. */
   readonly finalUpdateId: number;
+  /**
+   * `pu`: the final update id of the previous event, sent by USD-M futures only. Futures update ids are not
+   * consecutive from one event to the next, so futures chain by `pu == previous u`, spot by
+   * `U == previous u + 1`; its presence is what tells the two streams apart.
+   */
+  readonly previousFinalUpdateId?: number;
   /** Event time `E` on the exchange clock, UTC ms. */
   readonly exchangeMs: number;
   readonly bids: readonly PriceLevel[];

@@ -1,5 +1,5 @@
 /**
- * One call from capture bytes to what the market-making path needs: the engine's columnar events, one
+ * One call from capture bytes (spot or USD-M futures) to what the market-making path needs: the engine's columnar events, one
  * market snapshot per second, and a report of everything that was odd about the input.
  *
  *   const { events, snapshots, stats } = await readBinanceCapture(createReadStream(f).pipe(createGunzip()));
@@ -35,6 +35,20 @@ export interface BinanceCaptureOptions extends ReadCaptureOptions, SnapshotOptio
   maxBufferedUpdates?: number;
 }
 
+/** The Binance market a capture comes from: spot, or USD-M (USDⓈ-margined) futures. */
+export type BinanceVenue = 'spot' | 'usd-m';
+
+/**
+ * How the venue shows in a capture line (the host, which tells them apart, is not recorded): futures
+ * depth updates carry `pu` and futures bookTickers carry `E`; spot's carry neither. Trades and REST
+ * snapshots look alike on both and say nothing.
+ */
+export function venueOf(message: FeedMessage): BinanceVenue | undefined {
+  if (message.type === 'depthUpdate') return message.previousFinalUpdateId === undefined ? 'spot' : 'usd-m';
+  if (message.type === 'bbo') return message.exchangeMs === undefined ? 'spot' : 'usd-m';
+  return undefined;
+}
+
 export interface ClockStats {
   /** Local receive time of the first and last message, UTC ms (NaN when there are none). */
   firstLocalMs: number;
@@ -48,6 +62,10 @@ export interface ClockStats {
 
 export interface BinanceCaptureStats {
   symbol: string;
+  /** From the first depth update or bookTicker (undefined when the capture has neither). */
+  venue: BinanceVenue | undefined;
+  /** Messages of the capture's symbol shaped like the other venue's (kept, and counted here). */
+  venueConflicts: number;
   feed: FeedStats;
   otherSymbol: number;
   clock: ClockStats;
@@ -85,6 +103,8 @@ export async function readBinanceCapture(
   const snapshotter = new MarketSnapshotter(sync, options);
   const clock = new ClockTracker();
   let otherSymbol = 0;
+  let venue: BinanceVenue | undefined;
+  let venueConflicts = 0;
 
   for await (const message of readCaptureMessages(bytes, feed, options)) {
     const { atNs, atMs } = clock.receive(message);
@@ -96,6 +116,8 @@ export async function readBinanceCapture(
         otherSymbol++;
         continue;
       }
+      const shape = venueOf(message);
+      if (shape !== undefined && shape !== (venue ??= shape)) venueConflicts++;
     }
     switch (message.type) {
       case 'bbo':
@@ -116,6 +138,8 @@ export async function readBinanceCapture(
     }
   }
   snapshotter.finish();
+  const clockStats = clock.stats();
+  if (clockStats.lastLocalMs === clockStats.lastLocalMs) sync.finish(clockStats.lastLocalMs);
 
   const counts = writer?.counts ?? { trade: 0, bbo: 0, depthSnapshotLevels: 0, depthLevelChanges: 0 };
   const columns = builder.finish();
@@ -124,9 +148,11 @@ export async function readBinanceCapture(
     snapshots: snapshotter.snapshots,
     stats: {
       symbol: symbol ?? 'UNKNOWN',
+      venue,
+      venueConflicts,
       feed,
       otherSymbol,
-      clock: clock.stats(),
+      clock: clockStats,
       depth: sync.stats,
       bboCheck: bboCheck.stats,
       snapshots: snapshotter.stats,
