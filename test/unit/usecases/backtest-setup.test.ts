@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitRiskGate } from '../../../src/core/risk/index.ts';
+import { binanceInstrument } from '../../../src/core/market/instrument-specs.ts';
 import { backtestConfig } from '../../../src/usecases/backtest-setup.ts';
 
 function limitsOf(market: 'krx' | 'binance', params: Record<string, string>) {
-  const { config, capital } = backtestConfig(market, { strategy: 'as', params });
+  const instrument = market === 'binance' ? binanceInstrument('spot', 'BTCUSDT') : undefined;
+  const { config, capital } = backtestConfig(market, {
+    strategy: 'as',
+    params,
+    instrument,
+    referencePrice: 60_000,
+  });
   return { limits: (config.riskGate as LimitRiskGate).limits, capital, initialCash: config.initialCash };
 }
 
