@@ -139,6 +139,25 @@ describe('the real KRX day in the lake', () => {
     expect(result.stdout).toMatch(/PUT\s+1798/);
   });
 
+  it('quotelab query runs a standard query by name, over the sandboxed lake (issue 12 points 16, 19)', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), '--home', home, 'query', ...args], {
+        encoding: 'utf8',
+      });
+    const byName = cli('daily-summary', '--format', 'csv');
+    expect(byName.status, byName.stderr).toBe(0);
+    expect(byName.stdout.split('\n')[0]).toMatch(/^trade_date,side,ticks,contracts,codes/);
+    expect(byName.stdout).toMatch(/2025-12-01,CALL,1549,/);
+    const passwd = cli("SELECT * FROM read_csv('/etc/passwd')");
+    expect(passwd.status).toBe(1);
+    expect(passwd.stderr).toMatch(/disabled by configuration/);
+    const copy = cli("COPY (SELECT 1) TO '/tmp/quotelab-copy-test.csv'");
+    expect(copy.status).toBe(1);
+    const badLimit = cli('daily-summary', '--max-rows', '-1');
+    expect(badLimit.status).toBe(1);
+    expect(badLimit.stderr).toMatch(/positive integer/);
+  });
+
   it('re-ingesting the same files adds no snapshot and no row', async () => {
     const before = await snapshotCounts(platform);
     for (const file of FILES) {

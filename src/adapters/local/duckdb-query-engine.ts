@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, StatementType } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { QueryFailedError } from '../../core/ports/query-engine.ts';
 import type { QueryEngine, QueryOptions, QueryResult, QueryValue } from '../../core/ports/query-engine.ts';
@@ -19,7 +19,15 @@ export interface DuckDbQueryEngineOptions {
   /** The tables to expose, resolved at each query (so each query sees the latest snapshots). */
   tables: () => Promise<DuckDbTableSource[]>;
   location?: string;
+  /**
+   * The only folders SQL may read (the lake's data folder). When given, the connection is locked down:
+   * no file outside them, no extension installs or loads, configuration locked (see `sandbox`).
+   */
+  readableDirectories?: string[];
 }
+
+/** Statement kinds a lake query may be: reads only (COPY, ATTACH, INSTALL, SET, DDL and DML are refused). */
+const READ_ONLY_STATEMENTS = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
 
 /**
  * The QueryEngine on an in-process DuckDB: each lake table is a view over its current snapshot's Parquet
@@ -28,22 +36,30 @@ export interface DuckDbQueryEngineOptions {
 export class DuckDbQueryEngine implements QueryEngine {
   readonly location: string;
   private readonly tables: DuckDbQueryEngineOptions['tables'];
+  private readonly readableDirectories?: string[];
   private connection?: Promise<DuckDBConnection>;
 
   constructor(options: DuckDbQueryEngineOptions) {
     this.tables = options.tables;
+    this.readableDirectories = options.readableDirectories;
     this.location = options.location ?? 'duckdb://in-process';
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
-    const connection = await (this.connection ??= DuckDBInstance.create(':memory:').then((db) =>
-      db.connect(),
-    ));
+    const connection = await (this.connection ??= this.open());
     for (const table of await this.tables()) await connection.run(viewSql(table));
     let reader;
     try {
-      reader = await connection.runAndReadAll(sql);
+      // DuckDB's own parser splits the text: exactly one statement, and only a read, is run.
+      const statements = await connection.extractStatements(sql);
+      if (statements.count !== 1) throw new Error(`give exactly one SQL statement (got ${statements.count})`);
+      const statement = await statements.prepare(0);
+      if (this.readableDirectories && !READ_ONLY_STATEMENTS.has(statement.statementType))
+        throw new Error(
+          `only SELECT (or EXPLAIN) queries run over the lake; this is a ${StatementType[statement.statementType] ?? statement.statementType} statement`,
+        );
+      reader = await statement.runAndReadAll();
     } catch (error) {
       throw new QueryFailedError(`DuckDB: ${(error as Error).message.split('\n')[0]}`);
     }
@@ -56,6 +72,29 @@ export class DuckDbQueryEngine implements QueryEngine {
       rows: rows.map((row) => row.map((value, i) => convert(value, types[i]!))),
       elapsedMs: performance.now() - started,
     };
+  }
+
+  /**
+   * An in-memory DuckDB; with `readableDirectories`, sandboxed before any user SQL runs: extensions are
+   * never downloaded or auto-loaded, file access is limited to the lake folders (allowed_directories with
+   * enable_external_access off), and the configuration is locked so SQL cannot undo any of it.
+   */
+  private async open(): Promise<DuckDBConnection> {
+    const sandboxed = this.readableDirectories !== undefined;
+    const db = await DuckDBInstance.create(
+      ':memory:',
+      sandboxed ? { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' } : {},
+    );
+    const connection = await db.connect();
+    if (sandboxed) {
+      const folders = this.readableDirectories!.map((folder) =>
+        quoteString(folder.endsWith('/') ? folder : `${folder}/`),
+      );
+      await connection.run(`SET allowed_directories = [${folders.join(', ')}]`);
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+    }
+    return connection;
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,7 @@ export function openLocalPlatform(home: string): Platform {
   const query = new DuckDbQueryEngine({
     tables: () => lakeViews(lake, data, LOCAL_NAMESPACE),
     location: `duckdb://in-process over ${lake.uriRoot}lake/`,
+    readableDirectories: [join(dataRoot, 'lake')],
   });
   return {
     target: 'local',
