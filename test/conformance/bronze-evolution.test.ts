@@ -6,7 +6,6 @@
  * their own trade date's partition.
  */
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import type { Platform } from '../../src/core/ports/platform.ts';
 import { readKrxXmlAll } from '../../src/core/xml/krx-xml-reader.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 import { ensurePythonTools, venvBin } from '../support/python-tools.ts';
+import { serveFileUrls } from '../support/file-url-fetch.ts';
 
 const SCRIPT = fileURLToPath(new URL('./bronze_evolution.py', import.meta.url));
 const REAL = fileURLToPath(new URL('../../data/krx-options-20251201/', import.meta.url));
@@ -165,25 +165,3 @@ describe('bronze_ticks evolved from day(ts) to the trade date, read by PyIceberg
     );
   });
 });
-
-/** icebird reads through fetch; serve file:// URLs (with Range requests) from disk. */
-function serveFileUrls(): () => void {
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith('file://')) return realFetch(input, init);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(new URL(url));
-    } catch {
-      return new Response(null, { status: 404, statusText: 'Not Found' });
-    }
-    const range = /bytes=(\d+)-(\d*)/.exec(new Headers(init?.headers).get('range') ?? '');
-    if (!range) return new Response(bytes, { status: 200 });
-    const end = range[2] ? Number(range[2]) + 1 : bytes.length;
-    return new Response(bytes.subarray(Number(range[1]), end), { status: 206 });
-  }) as typeof fetch;
-  return () => {
-    globalThis.fetch = realFetch;
-  };
-}

@@ -7,7 +7,6 @@
  * This tier always runs: if the Python tools cannot be installed it fails (in CI and locally alike).
  */
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { icebergRead } from 'icebird';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { IcebergTable } from '../../src/core/lake/iceberg/index.ts';
 import type { Row, Snapshot } from '../../src/core/lake/iceberg/index.ts';
 import { ensurePythonTools, venvBin } from '../support/python-tools.ts';
 import { TICKS, openLocalLake, tickRows, tickSchema, tickSpec } from '../unit/lake/fixtures.ts';
+import { serveFileUrls } from '../support/file-url-fetch.ts';
 
 const SCRIPT = fileURLToPath(new URL('./iceberg_readers.py', import.meta.url));
 
@@ -74,28 +74,6 @@ function expectAgreement(theirs: Aggregates, ours: Aggregates, reader: string): 
   expect(Math.abs(theirPrice - ourPrice), `${reader}: sum_price`).toBeLessThanOrEqual(
     Math.abs(ourPrice) * 1e-12,
   );
-}
-
-/** icebird reads through fetch; serve file:// URLs (with Range requests) from disk. */
-function serveFileUrls(): () => void {
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith('file://')) return realFetch(input, init);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(new URL(url));
-    } catch {
-      return new Response(null, { status: 404, statusText: 'Not Found' });
-    }
-    const range = /bytes=(\d+)-(\d*)/.exec(new Headers(init?.headers).get('range') ?? '');
-    if (!range) return new Response(bytes, { status: 200 });
-    const end = range[2] ? Number(range[2]) + 1 : bytes.length;
-    return new Response(bytes.subarray(Number(range[1]), end), { status: 206 });
-  }) as typeof fetch;
-  return () => {
-    globalThis.fetch = realFetch;
-  };
 }
 
 describe('Iceberg tables written in TypeScript, read by PyIceberg, DuckDB and icebird', () => {
