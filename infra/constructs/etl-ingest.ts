@@ -118,10 +118,13 @@ export class EtlIngest extends Construct {
       reason: 'The tables of this environment’s one Glue database, created by the ETL on first write.',
     });
 
-    dataBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.fn.function), {
-      prefix: DATA_BUCKET_PREFIXES.incoming,
-      suffix: '.xml',
-    });
+    // KRX XML, and regime labels CSV (the handler takes labels_YYYYMMDD.csv and skips any other CSV).
+    const etl = new LambdaDestination(this.fn.function);
+    for (const suffix of ['.xml', '.csv'])
+      dataBucket.addEventNotification(EventType.OBJECT_CREATED, etl, {
+        prefix: DATA_BUCKET_PREFIXES.incoming,
+        suffix,
+      });
 
     const alarmAction = new SnsAction(props.alarms);
     const dlqDepth = new Alarm(this, 'DeadLettersAlarm', {

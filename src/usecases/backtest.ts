@@ -129,7 +129,12 @@ export async function runBacktestRequest(
   const started = performance.now();
   const progress = request.onProgress ?? (() => {});
   // Checked before the events load: a bad --regimes fails at once.
-  const regimes = regimeInput(request.regimes ?? 'none', { source: regimeSourceOf(request.source) });
+  const regimes = await regimeInput(request.regimes ?? 'none', {
+    source: regimeSourceOf(request.source),
+    lake: platform,
+    from: request.from,
+    to: request.to,
+  });
   progress('loading events');
   const loaded = await loadEvents(platform, request);
   const { events, market } = loaded;

@@ -1,5 +1,6 @@
 /**
- * What the ETL does with one S3 event: ingest every XML object it names under `incoming/`, move each done
+ * What the ETL does with one S3 event: ingest every XML object and labels CSV (`labels_YYYYMMDD.csv`) it
+ * names under `incoming/`, move each done
  * source to `processed/` (exactly the bytes that were ingested), and for a failure write
  * `<key>.error.json` beside the source and fail the invocation (so Lambda retries it and finally parks
  * the event in the dead-letter queue). A key another live worker holds is a failure too ("busy"), never
@@ -7,6 +8,7 @@
  */
 import { InterruptedError } from '../core/concurrency/interrupt.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
+import { isLabelsSourceKey } from '../core/market/regime-labels.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { IngestBusyError, SourceChangedError, archiveSource, ingestObject, reportFailure } from './ingest.ts';
@@ -72,8 +74,14 @@ export async function handleIngestEvent(
 }
 
 async function handleObject(platform: Platform, key: string, options: HandleOptions): Promise<HandledObject> {
-  if (!key.startsWith(DATA_BUCKET_PREFIXES.incoming) || !key.toLowerCase().endsWith('.xml')) {
-    return { key, skipped: `not an XML object under ${DATA_BUCKET_PREFIXES.incoming}` };
+  if (
+    !key.startsWith(DATA_BUCKET_PREFIXES.incoming) ||
+    !(key.toLowerCase().endsWith('.xml') || isLabelsSourceKey(key))
+  ) {
+    return {
+      key,
+      skipped: `not an XML object or a labels_YYYYMMDD.csv under ${DATA_BUCKET_PREFIXES.incoming}`,
+    };
   }
   try {
     for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,6 @@
 /**
- * `quotelab ingest FILE...`: puts local files into the data bucket's `incoming/` prefix and ingests them.
+ * `quotelab ingest FILE...`: puts local files (KRX XML, labels CSV) into the data bucket's `incoming/`
+ * prefix and ingests them.
  * Locally the same event handler as the Lambda runs in-process, fed an S3-event shim; on AWS the upload
  * fires the deployed ETL, and this waits for the ingest ledger to say each file is done.
  */
@@ -8,6 +9,11 @@ import type { Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
+import {
+  MAX_LABELS_FILE_BYTES,
+  isLabelsSourceKey,
+  labelsHeaderProblem,
+} from '../core/market/regime-labels.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { handleIngestEvent } from './handle-ingest-event.ts';
 import type { HandledObject } from './handle-ingest-event.ts';
@@ -40,10 +46,11 @@ export interface IngestFilesOptions {
 }
 
 /**
- * Why a local file cannot be a KRX source (a phrase that follows "<file> is"), or undefined when it may be one: it must be a regular file
- * (a symlink is followed only to a regular file: never a device, FIFO or socket, which are not opened at
- * all), named `*.xml` (what the ETL picks up), not empty, and start like XML (`<` after an optional BOM
- * and whitespace, in UTF-8 or UTF-16).
+ * Why a local file cannot be an ETL source (a phrase that follows "<file> is"), or undefined when it may
+ * be one: it must be a regular file (a symlink is followed only to a regular file: never a device, FIFO
+ * or socket, which are not opened at all), not empty, and either named `*.xml` and start like XML (`<`
+ * after an optional BOM and whitespace, in UTF-8 or UTF-16), or named `labels_YYYYMMDD.csv` and start
+ * with a labels header (`date`, `minute`, `regime` columns).
  */
 export function sourceFileProblem(file: string): string | undefined {
   let stats: Stats;
@@ -54,9 +61,12 @@ export function sourceFileProblem(file: string): string | undefined {
     return code === 'ENOENT' ? 'missing (no such file)' : `unreadable (${code})`;
   }
   if (!stats.isFile()) return `not a regular file (${fileType(stats)})`;
-  if (!file.toLowerCase().endsWith('.xml'))
-    return 'not an .xml file (the ETL ingests KRX tick and code XML only)';
+  const labels = isLabelsSourceKey(file);
+  if (!labels && !file.toLowerCase().endsWith('.xml'))
+    return 'not an .xml file or a labels_YYYYMMDD.csv (the ETL ingests KRX tick and code XML, and minute regime labels)';
   if (stats.size === 0) return 'empty';
+  if (labels && stats.size > MAX_LABELS_FILE_BYTES)
+    return `over ${MAX_LABELS_FILE_BYTES / 1024 / 1024} MiB, far more than a day of minute labels`;
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -67,6 +77,8 @@ export function sourceFileProblem(file: string): string | undefined {
     if (!fstatSync(fd).isFile()) return `not a regular file (${fileType(fstatSync(fd))})`;
     const head = Buffer.alloc(512);
     const length = readSync(fd, head, 0, head.length, 0);
+    if (labels)
+      return labelsHeaderProblem(new TextDecoder().decode(head.subarray(0, length)).split(/\r?\n/)[0]!);
     if (!looksLikeXml(head.subarray(0, length)))
       return 'not XML (it does not start with "<" after an optional byte-order mark and whitespace)';
   } finally {
@@ -120,7 +132,9 @@ export async function ingestFiles(
         throw new Error(`${basename(file)} is not a regular file`);
       }
       result.bytes = stats.size;
-      await platform.data.put(key, createReadStream('', { fd }), { contentType: 'application/xml' });
+      await platform.data.put(key, createReadStream('', { fd }), {
+        contentType: isLabelsSourceKey(key) ? 'text/csv' : 'application/xml',
+      });
       if (platform.target === 'local') {
         const [handled] = await handleIngestEvent(platform, s3EventFor('local', [key]), {
           busyWaitMs: options.busyWaitMs ?? 30 * 60_000,

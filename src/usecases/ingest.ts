@@ -24,7 +24,9 @@ import {
   bronzeCodeRow,
   dimContractLakeRow,
   fileDate,
+  labelQuarantineRow,
   quarantineRow,
+  regimeLabelRow,
   tickFromSilver,
   tickIdentity,
 } from '../core/lake/etl/rows.ts';
@@ -50,15 +52,23 @@ import {
   GOLD_LABELS_1M,
   INGEST_LOG,
   QUARANTINE,
+  REGIME_LABELS_1M,
   SILVER_TICKS,
 } from '../core/lake/tables.ts';
 import type { LakeTable } from '../core/lake/tables.ts';
 import { KST_OFFSET_MS, kstDateOf } from '../core/market/kst.ts';
+import {
+  MAX_LABELS_FILE_BYTES,
+  NotRegimeLabelsError,
+  isLabelsSourceKey,
+  parseRegimeLabels,
+} from '../core/market/regime-labels.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { KeyValueStore } from '../core/ports/key-value.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import { readKrxXml } from '../core/xml/krx-xml-reader.ts';
 import type { CodeRow, ReadSummary, TickRow } from '../core/xml/krx-rows.ts';
+import { KNOWN_REGIMES } from './regime-input.ts';
 import { LeaseHeartbeat, claimSource, finishSource, holderOf } from './ingest-ledger.ts';
 import type { ClaimOutcome, LeaseHolder } from './ingest-ledger.ts';
 
@@ -103,13 +113,24 @@ export interface IngestCounts {
   goldFeatures: number;
   goldLabels: number;
   contracts: number;
+  /** Regime labels written to `regime_labels_1m` (labels CSV sources). */
+  regimeLabels: number;
+}
+
+/** What a labels CSV held: labels accepted into `regime_labels_1m`, lines quarantined. */
+export interface LabelsReadSummary {
+  srcFile: string;
+  kind: 'labels';
+  rowsRead: number;
+  accepted: number;
+  quarantined: number;
 }
 
 export interface IngestResult {
   key: string;
   sha256: string;
   outcome: IngestOutcome;
-  summary?: ReadSummary;
+  summary?: ReadSummary | LabelsReadSummary;
   counts: IngestCounts;
   /** Table name → id of the snapshot this ingest committed (tables it did not change are absent). */
   snapshots: Record<string, string>;
@@ -138,6 +159,7 @@ const NO_COUNTS: IngestCounts = {
   goldFeatures: 0,
   goldLabels: 0,
   contracts: 0,
+  regimeLabels: 0,
 };
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -180,7 +202,8 @@ export async function ingestObject(deps: IngestDeps, key: string): Promise<Inges
   const heartbeat = new LeaseHeartbeat(deps.ledger, key, owner, leaseMs, now);
   try {
     const run = new IngestRun(deps, { key, sha256, ingestMs: started }, heartbeat);
-    const summary = await run.ingest(await deps.data.getStream(key));
+    const bytes = await deps.data.getStream(key);
+    const summary = isLabelsSourceKey(key) ? await run.ingestLabels(bytes) : await run.ingest(bytes);
     const finished = now();
     await heartbeat.assertHeld();
     await run.log(summary, outcome, started, finished);
@@ -516,7 +539,69 @@ class IngestRun {
     return summary;
   }
 
-  async log(summary: ReadSummary, outcome: IngestOutcome, started: number, finished: number): Promise<void> {
+  /**
+   * A labels CSV (`labels_YYYYMMDD.csv`): its minutes replace what this key gave `regime_labels_1m`
+   * before, lines that are not labels go to quarantine with their reason. A file that is not a labels
+   * CSV at all (header, encoding, size) fails whole, with nothing committed.
+   */
+  async ingestLabels(bytes: AsyncIterable<Uint8Array>): Promise<LabelsReadSummary> {
+    const { key } = this.source;
+    const what = `ingest of ${key}`;
+    const kept = 'nothing of it was committed';
+    const hash = createHash('sha256');
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of bytes) {
+      throwIfInterrupted(this.deps.signal, what, kept);
+      hash.update(chunk);
+      size += chunk.length;
+      if (size > MAX_LABELS_FILE_BYTES)
+        throw new Error(
+          `${key} is over ${MAX_LABELS_FILE_BYTES / 1024 / 1024} MiB, far more than a day of minute labels; nothing was committed`,
+        );
+      chunks.push(chunk);
+    }
+    const read = hash.digest('hex');
+    if (read !== this.source.sha256)
+      throw new SourceChangedError(
+        `${key} changed while it was ingested (read ${read}, claimed ${this.source.sha256}); nothing was committed`,
+      );
+    let parsed;
+    try {
+      parsed = parseRegimeLabels(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)), [
+        ...KNOWN_REGIMES,
+      ]);
+    } catch (error) {
+      if (error instanceof TypeError) throw new Error(`${key} is not UTF-8 text; nothing was committed`);
+      if (error instanceof NotRegimeLabelsError) throw new Error(`${key} is ${error.message}`);
+      throw error;
+    }
+    throwIfInterrupted(this.deps.signal, what, kept);
+    for (const problem of parsed.problems) this.quarantineRows.push(labelQuarantineRow(problem, this.source));
+    this.counts.quarantined = parsed.problems.length;
+    await this.flushQuarantine();
+    await this.commitFiles(QUARANTINE, this.quarantineFiles);
+    await this.replace(
+      REGIME_LABELS_1M,
+      key,
+      parsed.labels.map((label) => regimeLabelRow(label, this.source)),
+    );
+    this.counts.regimeLabels = parsed.labels.length;
+    return {
+      srcFile: key,
+      kind: 'labels',
+      rowsRead: parsed.rowsRead,
+      accepted: parsed.labels.length,
+      quarantined: parsed.problems.length,
+    };
+  }
+
+  async log(
+    summary: ReadSummary | LabelsReadSummary,
+    outcome: IngestOutcome,
+    started: number,
+    finished: number,
+  ): Promise<void> {
     const table = await this.table(INGEST_LOG);
     await table.append([
       {

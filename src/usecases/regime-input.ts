@@ -1,6 +1,7 @@
 /**
  * The regime a backtest's strategy sees (`quotelab backtest --regimes`): none; the synthetic market's
- * true labels (`labels`: the `labels_YYYYMMDD.csv` files next to the XML); labels CSV files named by a
+ * true labels (`labels`: the `labels_YYYYMMDD.csv` files next to the XML, or with `--source table` the
+ * labels ingested into the lake with the market); labels CSV files named by a
  * path, a folder or a pattern (with any source, the lake included); or one fixed regime for the whole run.
  *
  * A name the strategy does not know would leave its base parameters on silently (a typo such as
@@ -9,10 +10,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { kstToUtcMs } from '../core/market/kst.ts';
+import { IcebergTable } from '../core/lake/iceberg/index.ts';
+import { REGIME_LABELS_1M } from '../core/lake/tables.ts';
+import { NotRegimeLabelsError, parseRegimeLabels } from '../core/market/regime-labels.ts';
+import type { Platform } from '../core/ports/platform.ts';
 import type { RegimeSeries } from '../core/sim/index.ts';
 import { REGIME_LABELS } from '../core/strategy/index.ts';
 import { expandMarketPaths } from './read-market-files.ts';
+import { tradeDateFilter } from './silver-trades.ts';
 
 /** Regime names `--regimes` takes as a fixed regime: the labels the A&S presets answer to. */
 export const KNOWN_REGIMES: readonly string[] = Object.freeze(Object.keys(REGIME_LABELS).sort());
@@ -20,11 +25,17 @@ export const KNOWN_REGIMES: readonly string[] = Object.freeze(Object.keys(REGIME
 export interface RegimeSources {
   /** Where the events came from: 'table' (the lake) or the KRX XML files read. */
   source: 'table' | 'binance' | { xml: readonly string[] };
+  /** The lake, for `labels` with the table source, and the trade dates the run replays. */
+  lake?: Pick<Platform, 'lake' | 'namespace'>;
+  from?: string;
+  to?: string;
 }
 
 /** The regime series for a `--regimes` choice, or undefined for none. */
-export function regimeInput(choice: string, sources: RegimeSources): RegimeSeries | undefined {
+export async function regimeInput(choice: string, sources: RegimeSources): Promise<RegimeSeries | undefined> {
   if (choice === 'none') return undefined;
+  if (choice === 'labels' && sources.source === 'table' && sources.lake)
+    return lakeLabelSeries(sources.lake, sources);
   if (choice === 'labels') return labelSeries(labelFilesNextTo(sources));
   if (KNOWN_REGIMES.includes(choice)) return { at: () => choice };
   if (isLabelsPath(choice)) return labelSeries(labelsFilesAt(choice));
@@ -41,9 +52,8 @@ function isLabelsPath(choice: string): boolean {
 function labelFilesNextTo(sources: RegimeSources): string[] {
   if (sources.source === 'table' || sources.source === 'binance')
     throw new Error(
-      `--regimes labels reads the labels_YYYYMMDD.csv files next to KRX XML files; with ${
-        sources.source === 'table' ? '--source table' : 'a Binance capture'
-      } name the labels CSV instead (--regimes market/labels_*.csv, or the folder they are in)`,
+      `--regimes labels reads the labels_YYYYMMDD.csv files next to KRX XML files (or, with --source table, ` +
+        `the labels in the lake); with a Binance capture name the labels CSV instead (--regimes FILE.csv, or the folder it is in)`,
     );
   const files = [
     ...new Set(
@@ -66,33 +76,52 @@ function labelsFilesAt(path: string): string[] {
   return expandMarketPaths([isFolder ? join(path, 'labels_*.csv') : path]);
 }
 
-/**
- * Minute labels from CSV files with a header that has `date` (YYYY-MM-DD, KST), `minute` (HH:MM) and
- * `regime` columns (`quotelab generate`'s `date,minute,regime,close`); any other columns are ignored.
- */
+/** Minute labels from labels CSV files (see `core/market/regime-labels.ts`); any bad line is an error. */
 function labelSeries(files: readonly string[]): RegimeSeries {
   const byMinute = new Map<number, string>();
   for (const file of files) {
-    const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-    const header = (lines[0] ?? '').replace(/^\uFEFF/, '').split(',');
-    const [date, minute, regime] = ['date', 'minute', 'regime'].map((name) => header.indexOf(name));
-    if (date! < 0 || minute! < 0 || regime! < 0)
-      throw new Error(
-        `${file}: not a labels CSV (the header needs date, minute and regime columns, got ${JSON.stringify(lines[0] ?? '')})`,
-      );
-    for (let n = 1; n < lines.length; n++) {
-      const line = lines[n]!;
-      if (line.trim() === '') continue;
-      const cells = line.split(',');
-      const [d, m, r] = [cells[date!] ?? '', cells[minute!] ?? '', (cells[regime!] ?? '').trim()];
-      const where = `${file} line ${n + 1}`;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || !/^\d{2}:\d{2}$/.test(m))
-        throw new Error(`${where}: date must be YYYY-MM-DD and minute HH:MM, got ${JSON.stringify(line)}`);
-      if (!KNOWN_REGIMES.includes(r))
-        throw new Error(`${where}: unknown regime ${JSON.stringify(r)}; known: ${KNOWN_REGIMES.join(', ')}`);
-      byMinute.set(kstToUtcMs(d, `${m.replace(':', '')}00`), r);
+    let parsed;
+    try {
+      parsed = parseRegimeLabels(readFileSync(file, 'utf8'), KNOWN_REGIMES);
+    } catch (error) {
+      if (error instanceof NotRegimeLabelsError) throw new Error(`${file}: ${error.message}`);
+      throw error;
     }
+    const problem = parsed.problems[0];
+    if (problem) throw new Error(`${file} line ${problem.line}: ${problem.detail}`);
+    for (const label of parsed.labels) byMinute.set(label.minuteTs, label.regime);
   }
   if (byMinute.size === 0) throw new Error(`no labels in ${files.join(', ')}`);
+  return seriesOf(byMinute);
+}
+
+/**
+ * The labels ingested into the lake (`regime_labels`) for KST trade dates `from`..`to` (inclusive,
+ * open-ended when absent): the labels of the market that `--source table` replays.
+ */
+async function lakeLabelSeries(
+  platform: Pick<Platform, 'lake' | 'namespace'>,
+  range: { from?: string; to?: string },
+): Promise<RegimeSeries> {
+  const identifier = { namespace: platform.namespace, name: REGIME_LABELS_1M.name };
+  const rows = (await platform.lake.catalog.loadTable(identifier))
+    ? await (
+        await IcebergTable.load(platform.lake, identifier)
+      ).read({ filter: tradeDateFilter(range.from, range.to), columns: ['minute_ts', 'regime'] })
+    : [];
+  if (rows.length === 0) {
+    const dates = range.from || range.to ? ` for ${range.from ?? '…'}..${range.to ?? '…'}` : '';
+    throw new Error(
+      `--regimes labels with --source table reads the lake's ${REGIME_LABELS_1M.name} table, which has no labels${dates}: ` +
+        'ingest the labels_YYYYMMDD.csv files with the market (quotelab ingest market/*.xml market/labels_*.csv), ' +
+        'or name a labels CSV (--regimes FILE.csv)',
+    );
+  }
+  const byMinute = new Map<number, string>();
+  for (const row of rows) byMinute.set(Number(row.minute_ts as bigint) / 1000, row.regime as string);
+  return seriesOf(byMinute);
+}
+
+function seriesOf(byMinute: ReadonlyMap<number, string>): RegimeSeries {
   return { at: (ts) => byMinute.get(ts - (ts % 60_000)) };
 }

@@ -103,10 +103,16 @@ describe('the real day’s lake, read by PyIceberg, DuckDB iceberg and icebird',
         }
       }
     }
+    // Regime labels for the real day (a labelling of one's own), with one line that is not a label.
+    await platform.data.put(
+      'incoming/labels_20251201.csv',
+      'date,minute,regime\n2025-12-01,09:00,range\n2025-12-01,09:01,volatile\n2025-12-01,09:02,calm\n2025-12-01,15:44,range\n',
+    );
+    await ingestObject(deps, 'incoming/labels_20251201.csv');
     for (const { name } of await platform.catalog.listTables(platform.namespace)) {
       const table = await IcebergTable.load(platform.lake, { namespace: platform.namespace, name });
       const current = table.currentSnapshot();
-      if (!current) continue; // e.g. quarantine stays empty on the real day
+      if (!current) continue; // a table created but never written
       const snapshots = [String(current['snapshot-id'])];
       const metadataFiles = [table.metadataLocation];
       const before = earlier.get(name);
@@ -146,6 +152,8 @@ describe('the real day’s lake, read by PyIceberg, DuckDB iceberg and icebird',
         'gold_features_1m',
         'gold_labels_1m',
         'ingest_log',
+        'quarantine',
+        'regime_labels_1m',
         'silver_ticks',
       ].sort(),
     );

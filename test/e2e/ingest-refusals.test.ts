@@ -1,6 +1,7 @@
 /**
- * `quotelab ingest` refuses what cannot be a KRX source before copying anything: a file that is not
- * `.xml`, a `.xml` that is not XML, a symlink to a device, a FIFO. It never opens a special file (a read
+ * `quotelab ingest` refuses what cannot be a source before copying anything: a file that is neither
+ * `.xml` nor a `labels_YYYYMMDD.csv`, a `.xml` that is not XML, a labels file without a labels header, a
+ * symlink to a device, a FIFO. It never opens a special file (a read
  * of /dev/zero never ends; opening a FIFO blocks).
  */
 import { spawnSync } from 'node:child_process';
@@ -34,16 +35,39 @@ describe('quotelab ingest refuses non-XML and special files', () => {
     expect(result.stderr).toContain('nothing-here.xml is missing (no such file)');
   });
 
-  it('a labels CSV: exit 1, a clear error, nothing copied', () => {
+  it('a CSV that is not a labels file: exit 1, a clear error, nothing copied', () => {
+    const notes = join(dir, 'notes.csv');
+    writeFileSync(notes, 'date,minute,regime\n2025-12-01,09:00,range\n');
+    const result = ingest([notes]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `quotelab: refusing to ingest (nothing was copied): ${notes} is not an .xml file or a labels_YYYYMMDD.csv`,
+    );
+    expect(result.stdout).not.toContain('✓');
+    expect(result.copied).toEqual([]);
+  });
+
+  it('a labels_YYYYMMDD.csv without the labels header: refused, nothing copied', () => {
     const labels = join(dir, 'labels_20251201.csv');
     writeFileSync(labels, 'ts,code,regime\n2025-12-01T09:00:00+09:00,B0161300,calm\n');
     const result = ingest([labels]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      `quotelab: refusing to ingest (nothing was copied): ${labels} is not an .xml file`,
+      `${labels} is not a labels CSV (the header needs date, minute and regime columns; date, minute missing`,
     );
-    expect(result.stdout).not.toContain('✓');
     expect(result.copied).toEqual([]);
+  });
+
+  it('a labels CSV is ingested into regime_labels_1m, a bad line quarantined with its reason', () => {
+    const labels = join(dir, 'labels_20251203.csv');
+    writeFileSync(
+      labels,
+      'date,minute,regime,close\n2025-12-03,09:00,range,1\n2025-12-03,09:01,sideways,1\n2025-12-03,09:02,volatile,1\n',
+    );
+    const result = ingest([labels]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('✓ labels_20251203.csv: ingested');
+    expect(result.stdout).toMatch(/labels_20251203\.csv\s+ingested\s+2\s+1/);
   });
 
   it('a CSV renamed .xml: refused as not starting like XML', () => {
@@ -81,7 +105,7 @@ describe('quotelab ingest refuses non-XML and special files', () => {
     writeFileSync(bad, 'a,b\n1,2\n');
     const result = ingest([good, bad]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${bad} is not an .xml file`);
+    expect(result.stderr).toContain(`${bad} is not a labels CSV`);
     expect(result.copied).toEqual([]);
     // The good file alone ingests.
     const alone = ingest([good]);

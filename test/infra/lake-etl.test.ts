@@ -30,23 +30,21 @@ describe('Dev/Lake: the ETL, its trigger, alarms and least privilege', () => {
     });
   });
 
-  it('is triggered by ObjectCreated on incoming/*.xml only', () => {
+  it('is triggered by ObjectCreated on incoming/*.xml and incoming/*.csv (labels) only', () => {
+    const rule = (suffix: string) =>
+      Match.objectLike({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: {
+          Key: {
+            FilterRules: Match.arrayEquals([
+              { Name: 'suffix', Value: suffix },
+              { Name: 'prefix', Value: 'incoming/' },
+            ]),
+          },
+        },
+      });
     template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
-          Match.objectLike({
-            Events: ['s3:ObjectCreated:*'],
-            Filter: {
-              Key: {
-                FilterRules: Match.arrayEquals([
-                  { Name: 'suffix', Value: '.xml' },
-                  { Name: 'prefix', Value: 'incoming/' },
-                ]),
-              },
-            },
-          }),
-        ],
-      },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [rule('.xml'), rule('.csv')] },
     });
   });
 

@@ -13,9 +13,9 @@ export function registerIngest(program: Command, globals: () => GlobalOptions): 
   program
     .command('ingest')
     .description(
-      'ingest KRX tick/code XML files into the lake (the ETL in-process locally; via S3 on --target aws)',
+      'ingest KRX tick/code XML files and labels_YYYYMMDD.csv regime labels into the lake (the ETL in-process locally; via S3 on --target aws)',
     )
-    .argument('<files...>', 'XML files')
+    .argument('<files...>', 'XML files and labels CSV files')
     .action(async (files: string[]) => {
       const options = globals();
       // Every file is checked before anything is copied: one bad file refuses the whole command.

@@ -226,13 +226,28 @@ export const GOLD_LABELS_1M = table(
   [{ column: 'trade_date', transform: 'identity' }],
 );
 
+export const REGIME_LABELS_1M = table(
+  'regime_labels_1m',
+  'one regime label per KST minute, ingested from labels_YYYYMMDD.csv (a synthetic market’s true regimes, or a labelling of one’s own)',
+  [
+    { id: 1, name: 'src_file', type: 'string', required: true, doc: 'object key the label came from' },
+    { id: 2, name: 'src_sha256', type: 'string', required: true, doc: 'SHA-256 of the source object' },
+    { id: 3, name: 'src_line', type: 'long', required: true, doc: 'line of the label in the CSV' },
+    { id: 4, name: 'ingest_ts', type: 'timestamptz', required: true, doc: 'when the ETL read the file' },
+    { id: 5, name: 'trade_date', type: 'date', required: true, doc: 'KST date of the minute' },
+    { id: 6, name: 'minute_ts', type: 'timestamptz', required: true, doc: 'start of the minute (UTC)' },
+    { id: 7, name: 'regime', type: 'string', required: true },
+  ],
+  [{ column: 'trade_date', transform: 'identity' }],
+);
+
 export const INGEST_LOG = table(
   'ingest_log',
   'one row per ingest of a source file: what it read, accepted, quarantined and wrote',
   [
     { id: 1, name: 'src_file', type: 'string', required: true },
     { id: 2, name: 'src_sha256', type: 'string', required: true },
-    { id: 3, name: 'kind', type: 'string', required: true, doc: 'tick or code' },
+    { id: 3, name: 'kind', type: 'string', required: true, doc: 'tick, code or labels' },
     {
       id: 4,
       name: 'outcome',
@@ -330,6 +345,7 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   GOLD_BARS_1M,
   GOLD_FEATURES_1M,
   GOLD_LABELS_1M,
+  REGIME_LABELS_1M,
   INGEST_LOG,
   MM_TRADES,
   MM_SNAPSHOTS,

@@ -7,7 +7,9 @@ import { decodeKrxCode } from '../../market/krx-code.ts';
 import { expiryDate } from '../../market/krx-calendar.ts';
 import { kstDateOf } from '../../market/kst.ts';
 import type { IsoDate } from '../../market/kst.ts';
+import type { RegimeLabel, RegimeLabelProblem } from '../../market/regime-labels.ts';
 import type { BarTick } from '../../features/bars.ts';
+import { MAX_RAW_CHARS } from '../../xml/dataset-scanner.ts';
 import type { CodeRow, QuarantineRecord, TickRow } from '../../xml/krx-rows.ts';
 import { daysFromIsoDate } from '../iceberg/index.ts';
 import type { Row } from '../iceberg/index.ts';
@@ -73,6 +75,33 @@ export function quarantineRow(record: QuarantineRecord, source: SourceInfo): Row
     detail: record.detail,
     raw: record.raw,
     raw_truncated: record.rawTruncated === true,
+  };
+}
+
+/** One minute label for `regime_labels_1m`. */
+export function regimeLabelRow(label: RegimeLabel, source: SourceInfo): Row {
+  return {
+    src_file: source.key,
+    src_sha256: source.sha256,
+    src_line: label.line,
+    ingest_ts: micros(source.ingestMs),
+    trade_date: daysFromIsoDate(label.date),
+    minute_ts: micros(label.minuteTs),
+    regime: label.regime,
+  };
+}
+
+/** A labels CSV line that is not a label, for the quarantine table (file-level lineage: no row index). */
+export function labelQuarantineRow(problem: RegimeLabelProblem, source: SourceInfo): Row {
+  const raw = problem.raw.length > MAX_RAW_CHARS ? problem.raw.slice(0, MAX_RAW_CHARS) : problem.raw;
+  return {
+    ...lineage(source, null),
+    byte_offset: problem.byteOffset,
+    line: problem.line,
+    reason: problem.reason,
+    detail: problem.detail,
+    raw,
+    raw_truncated: raw.length < problem.raw.length,
   };
 }
 
