@@ -20,7 +20,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalPlatform } from '../src/adapters/local/local-platform.ts';
 import { generateMarket } from '../src/usecases/generate.ts';
-import { runStudyLocal } from '../src/usecases/research/local-workflow.ts';
+import { openLocalOrchestrator } from '../local-runner/tuning.ts';
+import { runStudy } from '../src/usecases/research/run-study.ts';
 import { StudyStore } from '../src/usecases/research/study-store.ts';
 import type { BenchResult } from './types.ts';
 
@@ -77,7 +78,7 @@ export async function run(): Promise<BenchResult[]> {
       // Tuning measures the strategy, not the loss limits: with them, every trial stops trading on day one.
       fixedParams: { 'risk.maxDailyLoss': 'Infinity', 'risk.maxDrawdownAmount': 'Infinity' },
     };
-    const out = await runStudyLocal(platform, spec, { home });
+    const out = await runStudy(platform, openLocalOrchestrator(platform, { home }), spec);
     const seconds = (performance.now() - started) / 1000;
     const trials = (await new StudyStore(platform.state).trials(seed)).filter((t) => t.state === 'complete');
     await platform.close();

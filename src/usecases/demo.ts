@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STANDARD_QUERIES } from '../core/lake/standard-queries.ts';
+import type { Orchestrator } from '../core/ports/orchestrator.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import type { QueryResult } from '../core/ports/query-engine.ts';
 import type { ReadSummary } from '../core/xml/krx-rows.ts';
@@ -17,7 +18,7 @@ import { runBacktestRequest } from './backtest.ts';
 import type { BacktestSummary } from './backtest.ts';
 import { ingestFiles } from './ingest-files.ts';
 import type { FinalizeOutput } from './research/finalize.ts';
-import { runStudyLocal } from './research/local-workflow.ts';
+import { runStudy } from './research/run-study.ts';
 import type { FileIngest, IngestFilesOptions } from './ingest-files.ts';
 import type { RecordOutput } from './research/steps.ts';
 import { listTables } from './list-tables.ts';
@@ -36,8 +37,8 @@ export const DEMO_FAULTS =
 export interface DemoOptions {
   /** Where the demo writes its generated files (inside the quotelab home). */
   workDir: string;
-  /** The local platform's home: the tuning study's worker threads open it (local target only). */
-  home?: string;
+  /** Where the tuning study's workflow runs; without one the demo skips the study. */
+  orchestrator?: Orchestrator;
   seed?: string;
   /** Trading days of synthetic market to generate (default 5: a week). */
   syntheticDays?: number;
@@ -81,7 +82,7 @@ export interface DemoReport {
 }
 
 export async function runDemo(platform: Platform, options: DemoOptions): Promise<DemoReport> {
-  const total = options.home ? 7 : 6;
+  const total = options.orchestrator ? 7 : 6;
   let index = 0;
   const notify = options.onPhase ?? (() => {});
   const phase = async <T>(
@@ -135,12 +136,12 @@ export async function runDemo(platform: Platform, options: DemoOptions): Promise
     (progress) => demoBacktests(platform, progress),
     (r) => `${r.length} backtests`,
   );
-  const home = options.home;
-  const tuning = home
+  const orchestrator = options.orchestrator;
+  const tuning = orchestrator
     ? await phase(
         'tuning study: 16 TPE trials over the synthetic week',
         (progress) =>
-          demoTuning(platform, home, options.seed ?? 'demo', (p) =>
+          demoTuning(platform, orchestrator, options.seed ?? 'demo', (p) =>
             progress(`${p.complete} complete, ${p.failed} failed`),
           ),
         (r) => `${r.complete} trials complete, ${r.failed} failed`,
@@ -156,12 +157,13 @@ export async function runDemo(platform: Platform, options: DemoOptions): Promise
  */
 export async function demoTuning(
   platform: Platform,
-  home: string,
+  orchestrator: Orchestrator,
   seed: string,
   onProgress?: (progress: RecordOutput) => void,
 ): Promise<FinalizeOutput> {
-  return runStudyLocal(
+  return runStudy(
     platform,
+    orchestrator,
     {
       studyId: `demo-week-${seed}`,
       data: { kind: 'table', from: '2025-12-08', to: '2025-12-12' },
@@ -170,7 +172,7 @@ export async function demoTuning(
       walkForward: { trainDays: 2, validateDays: 1, testDays: 1 },
       fixedParams: { 'risk.maxDailyLoss': 'Infinity', 'risk.maxDrawdownAmount': 'Infinity' },
     },
-    { home, onProgress },
+    { onProgress },
   );
 }
 

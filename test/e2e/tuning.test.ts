@@ -13,12 +13,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../src/adapters/local/local-platform.ts';
 import { generateMarket } from '../../src/usecases/generate.ts';
 import { runStudyDirect } from '../../src/usecases/research/direct.ts';
-import {
-  LOCAL_SUBSTITUTIONS,
-  TUNING_ASL,
-  runStudyLocal,
-  substituteDefinition,
-} from '../../src/usecases/research/local-workflow.ts';
+import { LOCAL_SUBSTITUTIONS, TUNING_ASL, openLocalOrchestrator } from '../../local-runner/tuning.ts';
+import { substituteDefinition } from '../../src/adapters/local/asl-orchestrator.ts';
+import { runStudy } from '../../src/usecases/research/run-study.ts';
 import { StudyStore } from '../../src/usecases/research/study-store.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,7 +54,7 @@ describe('tuning studies', () => {
     expect(check(JSON.parse(text))).toMatchObject({ isValid: true, errors: [] });
     expect(check(JSON.parse(substituteDefinition(text, LOCAL_SUBSTITUTIONS))).isValid).toBe(true);
     expect(() => substituteDefinition('"${Nope}"', LOCAL_SUBSTITUTIONS)).toThrow(
-      'tuning.asl.json uses ${Nope}, which has no substitution',
+      'the workflow uses ${Nope}, which has no substitution',
     );
   });
 
@@ -65,7 +62,11 @@ describe('tuning studies', () => {
     const home = mkdtempSync(join(tmpdir(), 'quotelab-tune-'));
     const platform = openLocalPlatform(home);
     try {
-      const viaWorkflow = await runStudyLocal(platform, spec('workflow', 64), { home });
+      const viaWorkflow = await runStudy(
+        platform,
+        openLocalOrchestrator(platform, { home }),
+        spec('workflow', 64),
+      );
       const direct = await runStudyDirect(platform, spec('direct', 64));
       const store = new StudyStore(platform.state);
       const sequence = async (id: string) =>
@@ -105,7 +106,10 @@ describe('tuning studies', () => {
     const home = mkdtempSync(join(tmpdir(), 'quotelab-tune-batch-'));
     const platform = openLocalPlatform(home);
     try {
-      const result = await runStudyLocal(platform, { ...spec('batch', 8), runner: 'batch' }, { home });
+      const result = await runStudy(platform, openLocalOrchestrator(platform, { home }), {
+        ...spec('batch', 8),
+        runner: 'batch',
+      });
       expect(result).toMatchObject({ complete: 8, failed: 0 });
       const trials = await new StudyStore(platform.state).trials('batch');
       expect(trials.every((t) => t.state === 'complete' && t.attempts === 1)).toBe(true);

@@ -18,7 +18,8 @@ import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import { generateMarket } from '../../src/usecases/generate.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 import { StudyStore } from '../../src/usecases/research/study-store.ts';
-import { substituteDefinition, TUNING_ASL } from '../../src/usecases/research/local-workflow.ts';
+import { TUNING_ASL } from '../../local-runner/tuning.ts';
+import { substituteDefinition } from '../../src/adapters/local/asl-orchestrator.ts';
 import { awsTierSkipped, resetEmulator, uniqueName } from '../support/aws-env.ts';
 import { createBucket, createKeyValueTable } from '../support/aws-resources.ts';
 

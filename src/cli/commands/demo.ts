@@ -4,7 +4,7 @@ import type { ReadSummary } from '../../core/xml/krx-rows.ts';
 import { runDemo } from '../../usecases/demo.ts';
 import type { DemoPhaseEvent, DemoReport } from '../../usecases/demo.ts';
 import { saveBacktestReport, saveStudyReport } from '../../usecases/run-index.ts';
-import { openPlatform } from '../context.ts';
+import { openOrchestrator, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { BTCUSDT_SPEC } from '../../core/market/instrument-specs.ts';
 import { formatCount, formatMoney, formatPrice, KRW, marketCurrency, textTable } from '../format.ts';
@@ -48,7 +48,7 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
       try {
         report = await runDemo(platform, {
           workDir: join(resolve(options.home), 'demo'),
-          home: options.target === 'local' ? resolve(options.home) : undefined,
+          orchestrator: options.target === 'local' ? openOrchestrator(options, platform) : undefined,
           seed: local.seed,
           // Phases on stderr, so a first run (about a minute) says what it is doing; stdout stays the report.
           onPhase: options.json ? undefined : (event) => process.stderr.write(`${formatPhase(event)}\n`),

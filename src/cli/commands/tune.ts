@@ -4,11 +4,10 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { FinalizeOutput } from '../../usecases/research/finalize.ts';
 import { runStudyDirect } from '../../usecases/research/direct.ts';
-import { runStudyLocal } from '../../usecases/research/local-workflow.ts';
-import { runStudyOnAws } from '../../usecases/research/aws-workflow.ts';
+import { runStudy } from '../../usecases/research/run-study.ts';
 import type { RecordOutput } from '../../usecases/research/steps.ts';
 import { saveStudyReport } from '../../usecases/run-index.ts';
-import { UsageError, openPlatform } from '../context.ts';
+import { UsageError, openOrchestrator, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
 import { formatMoney, formatPercent, formatRatio, KRW } from '../format.ts';
 import { interruptOnSignals } from '../interrupt.ts';
@@ -73,13 +72,9 @@ export function registerTune(program: Command, globals: () => GlobalOptions): vo
             );
           bar?.start(init.trials, 0, { best: '–' });
         };
-        if (global.target === 'aws') result = await runStudyOnAws(platform, spec, { onInit, onProgress });
-        else if (options.direct)
-          result = await runStudyDirect(platform, spec, { onProgress, onInit, signal });
+        if (options.direct) result = await runStudyDirect(platform, spec, { onProgress, onInit, signal });
         else
-          result = await runStudyLocal(platform, spec, {
-            home: resolve(global.home),
-            workers,
+          result = await runStudy(platform, openOrchestrator(global, platform, { workers }), spec, {
             onInit,
             onProgress,
             signal,

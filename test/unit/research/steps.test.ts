@@ -17,7 +17,7 @@ import {
 } from '../../../src/usecases/research/steps.ts';
 import { StudyStore } from '../../../src/usecases/research/study-store.ts';
 import { runTrial } from '../../../src/usecases/research/trial.ts';
-import { TrialPool } from '../../../src/usecases/research/trial-pool.ts';
+import { TrialPool } from '../../../local-runner/trial-pool.ts';
 import { parseStudySpec } from '../../../src/core/research/study-spec.ts';
 
 let platform: Platform;

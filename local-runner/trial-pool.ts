@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TrialOutcome, TrialTask } from './trial.ts';
+import type { TrialOutcome, TrialTask } from '../src/usecases/research/trial.ts';
 
 interface Pending {
   resolve: (outcome: TrialOutcome) => void;

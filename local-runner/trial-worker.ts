@@ -4,9 +4,9 @@
  * would (`runTrial`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openLocalPlatform } from '../../adapters/local/local-platform.ts';
-import { runTrial } from './trial.ts';
-import type { TrialTask } from './trial.ts';
+import { openLocalPlatform } from '../src/adapters/local/local-platform.ts';
+import { runTrial } from '../src/usecases/research/trial.ts';
+import type { TrialTask } from '../src/usecases/research/trial.ts';
 
 const platform = openLocalPlatform((workerData as { home: string }).home);
 
