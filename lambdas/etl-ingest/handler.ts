@@ -1,7 +1,8 @@
 /**
- * ETL Lambda: S3 ObjectCreated on `incoming/*.xml` → ingest into the Iceberg lake (bronze, quarantine,
- * silver, gold). Thin: the platform comes from environment variables set by CDK, the work from the use
- * case that `quotelab ingest` runs too.
+ * ETL Lambda: S3 ObjectCreated on `incoming/*.xml` and `incoming/*.csv` → ingest into the Iceberg lake
+ * (bronze, quarantine, silver, gold; regime labels). Thin: the event is parsed here into its object keys,
+ * the platform comes from environment variables set by CDK, the work from the use case that
+ * `quotelab ingest` runs too.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,7 +11,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
-import { handleIngestEvent } from '../../src/usecases/handle-ingest-event.ts';
+import { ingestKeys } from '../../src/usecases/ingest-keys.ts';
+import { objectKeysOf } from './s3-event.ts';
 
 const logger = new Logger();
 const metrics = new Metrics();
@@ -20,7 +22,7 @@ const busyWaitMs = () => Number(process.env.QUOTELAB_INGEST_BUSY_WAIT_MS ?? 90_0
 
 async function ingest(event: unknown) {
   platform ??= openAwsPlatform();
-  return handleIngestEvent(platform, event, {
+  return ingestKeys(platform, objectKeysOf(event), {
     // About one lease: long enough to take over from a worker that died, short enough to leave the
     // invocation time to ingest. A live holder past that fails the invocation ("busy"), so Lambda
     // retries it and, after two retries, parks the event in the DLQ (with its alarm).

@@ -1,8 +1,9 @@
 /**
  * `quotelab ingest FILE...`: puts local files (KRX XML, labels CSV) into the data bucket's `incoming/`
  * prefix and ingests them.
- * Locally the same event handler as the Lambda runs in-process, fed an S3-event shim; on AWS the upload
- * fires the deployed ETL, and this waits for the ingest ledger to say each file is done.
+ * What happens after an upload is the caller's to say (`afterUpload`): locally the ETL's own use case
+ * runs in-process on the key (the default); with a deployed ETL the upload fires it, and
+ * `awaitDeployedEtl` waits for the ingest ledger to say each file is done.
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -15,10 +16,9 @@ import {
   labelsHeaderProblem,
 } from '../core/market/regime-labels.ts';
 import type { Platform } from '../core/ports/platform.ts';
-import { handleIngestEvent } from './handle-ingest-event.ts';
-import type { HandledObject } from './handle-ingest-event.ts';
+import { ingestKey } from './ingest-keys.ts';
+import type { HandledObject } from './ingest-keys.ts';
 import { ledgerKey } from './ingest-ledger.ts';
-import { s3EventFor } from './s3-events.ts';
 
 export interface FileIngest {
   file: string;
@@ -30,11 +30,18 @@ export interface FileIngest {
   error?: string;
 }
 
+/** What becomes of an uploaded key: its ingest in this process, or the deployed ETL's ledger entry. */
+export type AfterUpload = (
+  key: string,
+  file: string,
+  options: IngestFilesOptions,
+) => Promise<Pick<FileIngest, 'handled' | 'ledger' | 'error'>>;
+
 export interface IngestFilesOptions {
   onStart?: (file: string, index: number, total: number) => void;
   onDone?: (result: FileIngest, index: number, total: number) => void;
-  /** AWS only: how long to wait for the deployed ETL per file. */
-  waitMs?: number;
+  /** Default `ingestInProcess`; `awaitDeployedEtl(…)` when S3 triggers a deployed ETL. */
+  afterUpload?: AfterUpload;
   /**
    * Locally: how long to wait for another live process ingesting the same file (default 30 min); a
    * process that died is taken over at once.
@@ -135,19 +142,7 @@ export async function ingestFiles(
       await platform.data.put(key, createReadStream('', { fd }), {
         contentType: isLabelsSourceKey(key) ? 'text/csv' : 'application/xml',
       });
-      if (platform.target === 'local') {
-        const [handled] = await handleIngestEvent(platform, s3EventFor('local', [key]), {
-          busyWaitMs: options.busyWaitMs ?? 30 * 60_000,
-          onWaiting: (_key, holder) => options.onWaiting?.(file, holder),
-          signal: options.signal,
-        });
-        result.handled = handled;
-        if (handled?.skipped) result.error = handled.skipped; // nothing was ingested: not a success
-      } else {
-        result.ledger = await waitForLedger(platform, key, options.waitMs ?? 15 * 60_000);
-        if (result.ledger.status !== 'done')
-          result.error = String(result.ledger.error ?? `ingest ${String(result.ledger.status)}`);
-      }
+      Object.assign(result, await (options.afterUpload ?? ingestInProcess(platform))(key, file, options));
     } catch (error) {
       if (error instanceof InterruptedError)
         throw new InterruptedError(
@@ -160,6 +155,30 @@ export async function ingestFiles(
     options.onDone?.(result, index, files.length);
   }
   return results;
+}
+
+/** The ETL's use case on the uploaded key, in this process (what the Lambda runs on its S3 event). */
+export function ingestInProcess(platform: Platform): AfterUpload {
+  return async (key, file, options) => {
+    const handled = await ingestKey(platform, key, {
+      busyWaitMs: options.busyWaitMs ?? 30 * 60_000,
+      onWaiting: (_key, holder) => options.onWaiting?.(file, holder),
+      signal: options.signal,
+    });
+    // Skipped means nothing was ingested: not a success.
+    return { handled, error: handled.error ?? handled.skipped };
+  };
+}
+
+/** The upload fired the deployed ETL: wait (up to `waitMs`, default 15 min) for its ledger entry. */
+export function awaitDeployedEtl(platform: Platform, waitMs = 15 * 60_000): AfterUpload {
+  return async (key) => {
+    const ledger = await waitForLedger(platform, key, waitMs);
+    return {
+      ledger,
+      error: ledger.status === 'done' ? undefined : String(ledger.error ?? `ingest ${String(ledger.status)}`),
+    };
+  };
 }
 
 async function waitForLedger(

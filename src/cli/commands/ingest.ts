@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { ingestFiles, sourceFileProblem } from '../../usecases/ingest-files.ts';
+import { awaitDeployedEtl, ingestFiles, sourceFileProblem } from '../../usecases/ingest-files.ts';
 import type { FileIngest } from '../../usecases/ingest-files.ts';
 import { UsageError, openPlatform } from '../context.ts';
 import type { GlobalOptions } from '../context.ts';
@@ -35,6 +35,8 @@ export function registerIngest(program: Command, globals: () => GlobalOptions): 
         bar?.start(files.length, 0, { file: '' });
         results = await withInterrupt((signal) =>
           ingestFiles(platform, files, {
+            // On AWS the upload fires the deployed ETL; locally its use case runs here.
+            afterUpload: options.target === 'aws' ? awaitDeployedEtl(platform) : undefined,
             signal,
             onStart: (file) => bar?.update({ file: basename(file) }),
             onWaiting: (file, holder) =>

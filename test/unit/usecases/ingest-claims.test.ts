@@ -13,10 +13,9 @@ import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts
 import { IcebergTable } from '../../../src/core/lake/iceberg/index.ts';
 import type { ObjectStore } from '../../../src/core/ports/object-store.ts';
 import type { Platform } from '../../../src/core/ports/platform.ts';
-import { IngestFailedError, handleIngestEvent } from '../../../src/usecases/handle-ingest-event.ts';
+import { IngestFailedError, ingestKeys } from '../../../src/usecases/ingest-keys.ts';
 import { LeaseLostError, ledgerKey } from '../../../src/usecases/ingest-ledger.ts';
 import { IngestBusyError, ingestObject } from '../../../src/usecases/ingest.ts';
-import { s3EventFor } from '../../../src/usecases/s3-events.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PUT_FILE = '202601_20251201_TICK_PUT.xml';
@@ -84,10 +83,10 @@ describe('a key another live worker holds', () => {
     const p = platform();
     await p.data.put(KEY, ORIGINAL);
     await claimedElsewhere(p, Date.now() + 600_000);
-    await expect(handleIngestEvent(p, s3EventFor('bucket', [KEY]))).rejects.toThrow(
+    await expect(ingestKeys(p, [KEY])).rejects.toThrow(
       /1 of 1 objects failed: incoming\/202601_20251201_TICK_PUT\.xml: busy: being ingested by process 4242 on another-host/,
     );
-    await expect(handleIngestEvent(p, s3EventFor('bucket', [KEY]))).rejects.toThrow(IngestFailedError);
+    await expect(ingestKeys(p, [KEY])).rejects.toThrow(IngestFailedError);
     expect(await p.data.head(`${KEY}.error.json`)).toBeUndefined();
     expect(await p.data.head(KEY)).toBeDefined(); // not archived: it was not ingested
   });
@@ -201,12 +200,12 @@ describe('a corrected upload of the same key while its first version is being in
         return withStreamHook(target.data, KEY, 2, async () => {
           // The corrected file lands while the original is read; its own event finds the key busy.
           await target.data.put(KEY, CORRECTED);
-          second = handleIngestEvent(target, s3EventFor('bucket', [KEY])).catch((e: unknown) => e);
+          second = ingestKeys(target, [KEY]).catch((e: unknown) => e);
           await second;
         });
       },
     });
-    const [handled] = await handleIngestEvent(racing, s3EventFor('bucket', [KEY]));
+    const [handled] = await ingestKeys(racing, [KEY]);
     expect(await second).toBeInstanceOf(IngestFailedError); // busy: Lambda retries it
     expect(handled).toMatchObject({ archivedTo: `processed/${PUT_FILE}` });
     expect(handled!.result).toMatchObject({ outcome: 'replaced', sha256: sha(CORRECTED) });
@@ -226,7 +225,7 @@ describe('a corrected upload of the same key while its first version is being in
     });
 
     // The busy event's retry finds the key done and archived: not a failure.
-    const [retry] = await handleIngestEvent(p, s3EventFor('bucket', [KEY]));
+    const [retry] = await ingestKeys(p, [KEY]);
     expect(retry).toMatchObject({ skipped: 'already ingested and archived' });
   });
 });

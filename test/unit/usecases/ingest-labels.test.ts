@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts';
 import { rowObjects } from '../../../src/core/ports/query-engine.ts';
 import type { Platform } from '../../../src/core/ports/platform.ts';
-import { handleIngestEvent } from '../../../src/usecases/handle-ingest-event.ts';
-import { s3EventFor } from '../../../src/usecases/s3-events.ts';
+import { ingestKeys } from '../../../src/usecases/ingest-keys.ts';
 
 let platform: Platform;
 beforeAll(() => {
@@ -22,7 +21,7 @@ afterAll(() => platform.close());
 
 async function upload(key: string, body: string | Uint8Array) {
   await platform.data.put(key, body, { contentType: 'text/csv' });
-  return handleIngestEvent(platform, s3EventFor('local', [key]));
+  return ingestKeys(platform, [key]);
 }
 
 const labelsOf = async (file: string) =>

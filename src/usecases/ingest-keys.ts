@@ -1,6 +1,6 @@
 /**
- * What the ETL does with one S3 event: ingest every XML object and labels CSV (`labels_YYYYMMDD.csv`) it
- * names under `incoming/`, move each done
+ * What the ETL does with the object keys of one trigger (the Lambda's S3 event, or `quotelab ingest`):
+ * ingest every XML object and labels CSV (`labels_YYYYMMDD.csv`) under `incoming/`, move each done
  * source to `processed/` (exactly the bytes that were ingested), and for a failure write
  * `<key>.error.json` beside the source and fail the invocation (so Lambda retries it and finally parks
  * the event in the dead-letter queue). A key another live worker holds is a failure too ("busy"), never
@@ -14,7 +14,6 @@ import type { Platform } from '../core/ports/platform.ts';
 import { IngestBusyError, SourceChangedError, archiveSource, ingestObject, reportFailure } from './ingest.ts';
 import type { IngestResult } from './ingest.ts';
 import { ledgerKey } from './ingest-ledger.ts';
-import { objectKeyOf, s3EventSchema } from './s3-events.ts';
 
 export interface HandledObject {
   key: string;
@@ -46,21 +45,18 @@ export interface HandleOptions {
 /** Times one key is ingested again in one invocation because a newer upload replaced it meanwhile. */
 const MAX_SUPERSEDED = 3;
 
-export async function handleIngestEvent(
+/**
+ * Ingests each key in turn; throws `IngestFailedError` naming the failures when any failed (after the
+ * others were done), so an invocation with one bad object fails and is retried.
+ */
+export async function ingestKeys(
   platform: Platform,
-  event: unknown,
+  keys: readonly string[],
   options: HandleOptions = {},
 ): Promise<HandledObject[]> {
-  const parsed = s3EventSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new IngestFailedError(
-      `not an S3 ObjectCreated event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
   const handled: HandledObject[] = [];
-  for (const record of parsed.data.Records) {
-    const key = objectKeyOf(record);
-    const outcome = await handleObject(platform, key, options);
+  for (const key of keys) {
+    const outcome = await ingestKey(platform, key, options);
     options.onResult?.(outcome);
     handled.push(outcome);
   }
@@ -73,7 +69,15 @@ export async function handleIngestEvent(
   return handled;
 }
 
-async function handleObject(platform: Platform, key: string, options: HandleOptions): Promise<HandledObject> {
+/**
+ * Ingests one key and archives it; a failure is in the result (`error`, with the error report beside the
+ * source), never thrown, except an interrupt.
+ */
+export async function ingestKey(
+  platform: Platform,
+  key: string,
+  options: HandleOptions = {},
+): Promise<HandledObject> {
   if (
     !key.startsWith(DATA_BUCKET_PREFIXES.incoming) ||
     !(key.toLowerCase().endsWith('.xml') || isLabelsSourceKey(key))

@@ -1,6 +1,5 @@
 /**
- * The S3 event the ETL Lambda receives, validated with zod, and the shim `quotelab ingest` uses to drive
- * the same handler locally.
+ * The S3 event the ETL Lambda receives, parsed at the edge with zod into the object keys it names.
  */
 import { z } from 'zod';
 
@@ -26,16 +25,17 @@ export function objectKeyOf(record: S3Event['Records'][number]): string {
   return decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
 }
 
-/** An S3 ObjectCreated event for keys already in the local data store (what `quotelab ingest` sends). */
-export function s3EventFor(bucket: string, keys: string[]): S3Event {
-  return {
-    Records: keys.map((key) => ({
-      eventSource: 'aws:s3' as const,
-      eventName: 'ObjectCreated:Put',
-      s3: {
-        bucket: { name: bucket },
-        object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+') },
-      },
-    })),
-  };
+/** Thrown for an event that is not an S3 ObjectCreated notification: the invocation fails, nothing is read. */
+export class NotAnS3EventError extends Error {
+  override readonly name = 'NotAnS3EventError';
+}
+
+/** The object keys of an S3 ObjectCreated event, decoded. */
+export function objectKeysOf(event: unknown): string[] {
+  const parsed = s3EventSchema.safeParse(event);
+  if (!parsed.success)
+    throw new NotAnS3EventError(
+      `not an S3 ObjectCreated event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data.Records.map(objectKeyOf);
 }
