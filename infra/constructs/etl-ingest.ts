@@ -9,7 +9,7 @@ import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../../src/core/runtime-contract/index.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { NodeFunction } from './node-function.ts';
 

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
 import { SecureBucket } from '../constructs/secure-bucket.ts';
 import { keyValueTable } from '../constructs/key-value-table.ts';
-import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../../src/core/runtime-contract/index.ts';
 import { STANDARD_QUERIES } from '../../src/core/lake/standard-queries.ts';
 import { EtlIngest } from '../constructs/etl-ingest.ts';
 import { dataBucketName } from '../naming.ts';

@@ -9,7 +9,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../../src/core/runtime-contract/index.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { NodeFunction } from '../constructs/node-function.ts';
 import { TrialBatch } from '../constructs/trial-batch.ts';

@@ -6,7 +6,7 @@
  * a success: the retry finds it done, or takes it over from a worker that died.
  */
 import { InterruptedError } from '../core/concurrency/interrupt.ts';
-import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../core/runtime-contract/index.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { IngestBusyError, SourceChangedError, archiveSource, ingestObject, reportFailure } from './ingest.ts';

@@ -7,7 +7,7 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, 
 import type { Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
-import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../core/runtime-contract/index.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { handleIngestEvent } from './handle-ingest-event.ts';
 import type { HandledObject } from './handle-ingest-event.ts';

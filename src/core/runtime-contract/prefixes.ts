@@ -14,3 +14,15 @@ export const DATA_BUCKET_PREFIXES = {
   /** Experiment and backtest reports. */
   reports: 'reports/',
 } as const;
+
+/**
+ * The ETL's trigger: S3 ObjectCreated under `incoming/` with this suffix (the bucket notification), and
+ * the same filter in the handler for events that name other keys.
+ */
+export const INGEST_SOURCE_SUFFIX = '.xml';
+
+/**
+ * Tuning study reports, `reports/studies/<studyId>/report.{json,html}`: written by the finalize step, the
+ * one S3 write the Research stack grants.
+ */
+export const STUDY_REPORTS_PREFIX = `${DATA_BUCKET_PREFIXES.reports}studies/`;
