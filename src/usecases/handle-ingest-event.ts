@@ -6,7 +6,7 @@
  * a success: the retry finds it done, or takes it over from a worker that died.
  */
 import { InterruptedError } from '../core/concurrency/interrupt.ts';
-import { DATA_BUCKET_PREFIXES } from '../core/runtime-contract/index.ts';
+import { DATA_BUCKET_PREFIXES, INGEST_SOURCE_SUFFIX } from '../core/runtime-contract/index.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { IngestBusyError, SourceChangedError, archiveSource, ingestObject, reportFailure } from './ingest.ts';
@@ -72,7 +72,7 @@ export async function handleIngestEvent(
 }
 
 async function handleObject(platform: Platform, key: string, options: HandleOptions): Promise<HandledObject> {
-  if (!key.startsWith(DATA_BUCKET_PREFIXES.incoming) || !key.toLowerCase().endsWith('.xml')) {
+  if (!key.startsWith(DATA_BUCKET_PREFIXES.incoming) || !key.toLowerCase().endsWith(INGEST_SOURCE_SUFFIX)) {
     return { key, skipped: `not an XML object under ${DATA_BUCKET_PREFIXES.incoming}` };
   }
   try {

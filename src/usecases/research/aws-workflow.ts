@@ -6,13 +6,12 @@
 import { StepFunctionsExecutions } from '../../adapters/aws/step-functions.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import { parseStudySpec } from '../../core/research/study-spec.ts';
+import { TUNING_CLIENT_ENV, outputHint, readEnvironment } from '../../core/runtime-contract/index.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import type { RecordOutput } from './steps.ts';
 import { bestTrial } from './steps.ts';
 import { StudyStore, specHash } from './study-store.ts';
 import { validateStudyParams } from './trial-params.ts';
-
-export const TUNING_STATE_MACHINE_VARIABLE = 'QUOTELAB_TUNING_STATE_MACHINE_ARN';
 
 export async function runStudyOnAws(
   platform: Platform,
@@ -25,11 +24,10 @@ export async function runStudyOnAws(
   } = {},
 ): Promise<FinalizeOutput> {
   const env = options.env ?? process.env;
-  const arn = env[TUNING_STATE_MACHINE_VARIABLE];
-  if (!arn)
-    throw new Error(
-      `target aws needs ${TUNING_STATE_MACHINE_VARIABLE} (the Research stack's TuningStateMachineArn output)`,
-    );
+  const { tuningStateMachineArn: arn } = readEnvironment(TUNING_CLIENT_ENV, env, {
+    needs: 'target aws',
+    hint: outputHint(TUNING_CLIENT_ENV.tuningStateMachineArn),
+  });
   const parsed = parseStudySpec(spec);
   // The deployed init step checks this too; checking here fails fast, before an execution starts.
   validateStudyParams(parsed);

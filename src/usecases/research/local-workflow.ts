@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { InterruptedError, throwIfInterrupted } from '../../core/concurrency/interrupt.ts';
 import type { Platform } from '../../core/ports/platform.ts';
+import { TRIAL_ENV, TUNING_TASKS } from '../../core/runtime-contract/index.ts';
 import { finalizeStudy } from './finalize.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import { initStudy, recordResults, suggestTrials } from './steps.ts';
@@ -89,43 +90,46 @@ export async function runStudyLocal(
       context: { Execution: { Id: executionId, Input: spec as never, StartTime: new Date().toISOString() } },
       overrides: {
         taskResourceLocalHandlers: {
-          'Start study': async (input) => {
-            const init = await initStudy(platform, stepInput('Start study', InitInput, input));
+          [TUNING_TASKS.start]: async (input) => {
+            const init = await initStudy(platform, stepInput(TUNING_TASKS.start, InitInput, input));
             studyId = init.studyId;
             options.onInit?.(init);
             trialPool(Math.min(init.parallelism, availableParallelism()));
             return json(init);
           },
-          'Suggest trials': async (input) => {
-            const batch = await suggestTrials(platform, stepInput('Suggest trials', SuggestInput, input));
+          [TUNING_TASKS.suggest]: async (input) => {
+            const batch = await suggestTrials(platform, stepInput(TUNING_TASKS.suggest, SuggestInput, input));
             options.onBatch?.(batch);
             return json(batch);
           },
           // Locally both runners are the worker pool: the Batch container runs the same trial code.
-          'Run trial on Lambda': async (input) =>
+          [TUNING_TASKS.runOnLambda]: async (input) =>
             json(await trialPool(1).run(stepInput('Run trial', TrialInput, input))),
           // The interpreter hands a Task its Parameters, here the SubmitJob request: the trial is in the
-          // container's QUOTELAB_TRIAL variable, exactly what the Batch container reads.
-          'Run trial on Batch': async (input) =>
-            json(await trialPool(1).run(stepInput('Run trial on Batch', TrialInput, batchTrial(input)))),
-          'Record results': async (input) => {
-            const progress = await recordResults(platform, stepInput('Record results', RecordInput, input));
+          // container's trial variable (TRIAL_ENV), exactly what the Batch container reads.
+          [TUNING_TASKS.runOnBatch]: async (input) =>
+            json(await trialPool(1).run(stepInput(TUNING_TASKS.runOnBatch, TrialInput, batchTrial(input)))),
+          [TUNING_TASKS.record]: async (input) => {
+            const progress = await recordResults(
+              platform,
+              stepInput(TUNING_TASKS.record, RecordInput, input),
+            );
             options.onProgress?.(progress);
             return json(progress);
           },
-          'Evaluate out of sample': async (input) => {
+          [TUNING_TASKS.finalize]: async (input) => {
             throwIfInterrupted(signal, 'tune', 'stopped before the out-of-sample evaluation');
-            finalizing = finalizeStudy(platform, stepInput('Evaluate out of sample', FinalizeInput, input));
+            finalizing = finalizeStudy(platform, stepInput(TUNING_TASKS.finalize, FinalizeInput, input));
             return json(await finalizing);
           },
         },
         retryIntervalOverrides: {
-          'Run trial on Lambda': 0,
-          'Run trial on Batch': 0,
-          'Start study': 0,
-          'Suggest trials': 0,
-          'Record results': 0,
-          'Evaluate out of sample': 0,
+          [TUNING_TASKS.runOnLambda]: 0,
+          [TUNING_TASKS.runOnBatch]: 0,
+          [TUNING_TASKS.start]: 0,
+          [TUNING_TASKS.suggest]: 0,
+          [TUNING_TASKS.record]: 0,
+          [TUNING_TASKS.finalize]: 0,
         },
       },
     });
@@ -147,13 +151,15 @@ function json(value: object): never {
   return value as never;
 }
 
-/** The trial inside a SubmitJob request (ContainerOverrides.Environment QUOTELAB_TRIAL, JSON). */
+/** The trial inside a SubmitJob request (ContainerOverrides.Environment, the TRIAL_ENV variable, JSON). */
 export function batchTrial(request: unknown): unknown {
   const environment = (
     request as { ContainerOverrides?: { Environment?: Array<{ Name: string; Value: string }> } }
   )?.ContainerOverrides?.Environment;
-  const value = environment?.find((entry) => entry.Name === 'QUOTELAB_TRIAL')?.Value;
+  const value = environment?.find((entry) => entry.Name === TRIAL_ENV.trial.name)?.Value;
   if (value === undefined)
-    throw new TypeError('Run trial on Batch: the job request has no QUOTELAB_TRIAL variable');
+    throw new TypeError(
+      `${TUNING_TASKS.runOnBatch}: the job request has no ${TRIAL_ENV.trial.name} variable`,
+    );
   return JSON.parse(value) as unknown;
 }
