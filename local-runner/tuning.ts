@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { AslOrchestrator } from '../src/adapters/local/asl-orchestrator.ts';
 import type { LocalTasks, LocalWorkflow } from '../src/adapters/local/asl-orchestrator.ts';
 import type { Platform } from '../src/core/ports/platform.ts';
+import { TRIAL_ENV, TUNING_TASKS } from '../src/core/runtime-contract/index.ts';
 import { finalizeStudy } from '../src/usecases/research/finalize.ts';
 import {
   FinalizeInput,
@@ -60,39 +61,42 @@ function tuningTasks(platform: Platform, options: LocalRunnerOptions): LocalTask
   const trialPool = (size: number) => (pool ??= new TrialPool(options.home, options.workers ?? size));
   return {
     handlers: {
-      'Start study': async (input) => {
-        const init = await initStudy(platform, stepInput('Start study', InitInput, input));
+      [TUNING_TASKS.start]: async (input) => {
+        const init = await initStudy(platform, stepInput(TUNING_TASKS.start, InitInput, input));
         trialPool(Math.min(init.parallelism, availableParallelism()));
         return init;
       },
-      'Suggest trials': async (input) =>
-        suggestTrials(platform, stepInput('Suggest trials', SuggestInput, input)),
+      [TUNING_TASKS.suggest]: async (input) =>
+        suggestTrials(platform, stepInput(TUNING_TASKS.suggest, SuggestInput, input)),
       // Locally both runners are the worker pool: the Batch container runs the same trial code.
-      'Run trial on Lambda': async (input) => trialPool(1).run(stepInput('Run trial', TrialInput, input)),
+      [TUNING_TASKS.runOnLambda]: async (input) =>
+        trialPool(1).run(stepInput(TUNING_TASKS.runOnLambda, TrialInput, input)),
       // The interpreter hands a Task its Parameters, here the SubmitJob request: the trial is in the
-      // container's QUOTELAB_TRIAL variable, exactly what the Batch container reads.
-      'Run trial on Batch': async (input) =>
-        trialPool(1).run(stepInput('Run trial on Batch', TrialInput, batchTrial(input))),
-      'Record results': async (input) =>
-        recordResults(platform, stepInput('Record results', RecordInput, input)),
-      'Evaluate out of sample': async (input) =>
-        finalizeStudy(platform, stepInput('Evaluate out of sample', FinalizeInput, input)),
+      // container's trial variable (TRIAL_ENV), exactly what the Batch container reads.
+      [TUNING_TASKS.runOnBatch]: async (input) =>
+        trialPool(1).run(stepInput(TUNING_TASKS.runOnBatch, TrialInput, batchTrial(input))),
+      [TUNING_TASKS.record]: async (input) =>
+        recordResults(platform, stepInput(TUNING_TASKS.record, RecordInput, input)),
+      [TUNING_TASKS.finalize]: async (input) =>
+        finalizeStudy(platform, stepInput(TUNING_TASKS.finalize, FinalizeInput, input)),
     },
     // Once the out-of-sample evaluation has begun it finishes, and the study completes.
-    finishOnceBegun: ['Evaluate out of sample'],
+    finishOnceBegun: [TUNING_TASKS.finalize],
     close: async () => {
       await pool?.close();
     },
   };
 }
 
-/** The trial inside a SubmitJob request (ContainerOverrides.Environment QUOTELAB_TRIAL, JSON). */
+/** The trial inside a SubmitJob request (ContainerOverrides.Environment, the TRIAL_ENV variable, JSON). */
 export function batchTrial(request: unknown): unknown {
   const environment = (
     request as { ContainerOverrides?: { Environment?: Array<{ Name: string; Value: string }> } }
   )?.ContainerOverrides?.Environment;
-  const value = environment?.find((entry) => entry.Name === 'QUOTELAB_TRIAL')?.Value;
+  const value = environment?.find((entry) => entry.Name === TRIAL_ENV.trial.name)?.Value;
   if (value === undefined)
-    throw new TypeError('Run trial on Batch: the job request has no QUOTELAB_TRIAL variable');
+    throw new TypeError(
+      `${TUNING_TASKS.runOnBatch}: the job request has no ${TRIAL_ENV.trial.name} variable`,
+    );
   return JSON.parse(value) as unknown;
 }

@@ -9,7 +9,14 @@ import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import {
+  DATA_BUCKET_PREFIXES,
+  FUNCTION_ENV,
+  INGEST_SOURCE_SUFFIXES,
+  PLATFORM_ENV,
+  SERVICES,
+  environmentFor,
+} from '../../src/core/runtime-contract/index.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { NodeFunction } from './node-function.ts';
 
@@ -38,8 +45,8 @@ export class EtlIngest extends Construct {
     const { config, dataBucket } = props;
     const stack = Stack.of(this);
     this.fn = new NodeFunction(this, 'Function', {
-      entry: 'lambdas/etl-ingest/handler.ts',
-      serviceName: 'etl-ingest',
+      entry: `lambdas/${SERVICES.etlIngest}/handler.ts`,
+      serviceName: SERVICES.etlIngest,
       logRetention: config.logRetentionDays as RetentionDays,
       retainLogs: config.retainData,
       // Sized from measurement (npm run bench -- ingest, docs/runbooks/etl.md): the real PUT file peaks at
@@ -52,12 +59,14 @@ export class EtlIngest extends Construct {
       reservedConcurrentExecutions: 10,
       async: { retryAttempts: 2 },
       environment: {
-        NODE_OPTIONS: '--enable-source-maps --max-old-space-size=2560',
-        QUOTELAB_DATA_BUCKET: dataBucket.bucketName,
-        QUOTELAB_STATE_TABLE: props.stateTable.tableName,
-        QUOTELAB_INGEST_LEDGER_TABLE: props.ingestLedger.tableName,
-        QUOTELAB_GLUE_DATABASE: props.glueDatabaseName,
-        QUOTELAB_ATHENA_WORKGROUP: props.workGroupName,
+        [FUNCTION_ENV.nodeOptions.name]: '--enable-source-maps --max-old-space-size=2560',
+        ...environmentFor(PLATFORM_ENV, {
+          dataBucket: dataBucket.bucketName,
+          stateTable: props.stateTable.tableName,
+          ingestLedgerTable: props.ingestLedger.tableName,
+          glueDatabase: props.glueDatabaseName,
+          athenaWorkGroup: props.workGroupName,
+        }),
       },
     });
     const role = this.fn.role;
@@ -120,7 +129,7 @@ export class EtlIngest extends Construct {
 
     // KRX XML, and regime labels CSV (the handler takes labels_YYYYMMDD.csv and skips any other CSV).
     const etl = new LambdaDestination(this.fn.function);
-    for (const suffix of ['.xml', '.csv'])
+    for (const suffix of INGEST_SOURCE_SUFFIXES)
       dataBucket.addEventNotification(EventType.OBJECT_CREATED, etl, {
         prefix: DATA_BUCKET_PREFIXES.incoming,
         suffix,

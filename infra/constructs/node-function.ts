@@ -7,6 +7,8 @@ import type { RetentionDays, CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { FUNCTION_ENV, METRICS_NAMESPACE, environmentFor } from '../../src/core/runtime-contract/index.ts';
+import type { RuntimeEnvName } from '../../src/core/runtime-contract/index.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -15,14 +17,18 @@ export interface NodeFunctionProps {
   entry: string;
   /** Exported handler function name. */
   handler?: string;
-  /** Powertools service name: shows in every log line and metric. */
+  /**
+   * Powertools service name: shows in every log line and, as the `service` dimension, on every metric
+   * (quotelab's functions use `SERVICES` of the runtime contract).
+   */
   serviceName: string;
   logRetention: RetentionDays;
   retainLogs: boolean;
   memorySize?: number;
   timeout?: Duration;
   reservedConcurrentExecutions?: number;
-  environment?: Record<string, string>;
+  /** Variables of the runtime contract (src/core/runtime-contract/env.ts) only. */
+  environment?: Partial<Record<RuntimeEnvName, string>>;
   /** Invoked asynchronously (S3, SNS, EventBridge): failed events go to a dead-letter queue after retries. */
   async?: { retryAttempts: 0 | 1 | 2; dlqRetention?: Duration };
 }
@@ -33,6 +39,8 @@ export interface NodeFunctionProps {
  * AWS managed policy), Powertools settings in the environment, and a dead-letter queue for async use.
  */
 export class NodeFunction extends Construct {
+  /** The handler file, relative to the repository root. */
+  readonly entry: string;
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
@@ -40,6 +48,7 @@ export class NodeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -88,11 +97,13 @@ export class NodeFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: props.async?.retryAttempts,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: 'quotelab',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        QUOTELAB_STACK: Stack.of(this).stackName,
+        ...environmentFor(FUNCTION_ENV, {
+          nodeOptions: '--enable-source-maps',
+          serviceName: props.serviceName,
+          metricsNamespace: METRICS_NAMESPACE,
+          logLevel: 'INFO',
+          stack: Stack.of(this).stackName,
+        }),
         ...props.environment,
       },
       bundling: {

@@ -22,13 +22,14 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentConfig } from '../config.ts';
+import type { RuntimeEnvName } from '../../src/core/runtime-contract/index.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface TrialBatchProps {
   config: EnvironmentConfig;
-  /** The platform variables the trial code reads (same as the trial Lambda's). */
-  environment: Record<string, string>;
+  /** The platform variables the trial code reads (same as the trial Lambda's); contract variables only. */
+  environment: Partial<Record<RuntimeEnvName, string>>;
   /** Most vCPUs running at once (each trial takes 2). */
   maxvCpus?: number;
 }

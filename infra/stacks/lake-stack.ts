@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
 import { SecureBucket } from '../constructs/secure-bucket.ts';
 import { keyValueTable } from '../constructs/key-value-table.ts';
-import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES, PLATFORM_ENV } from '../../src/core/runtime-contract/index.ts';
 import { STANDARD_QUERIES } from '../../src/core/lake/standard-queries.ts';
 import { EtlIngest } from '../constructs/etl-ingest.ts';
 import { dataBucketName } from '../naming.ts';
@@ -119,13 +119,13 @@ export class LakeStack extends Stack {
       named.addResourceDependency(database);
     }
 
-    new CfnOutput(this, 'DataBucketName', { value: this.dataBucket.bucketName });
+    new CfnOutput(this, PLATFORM_ENV.dataBucket.output.name, { value: this.dataBucket.bucketName });
     new CfnOutput(this, 'IncomingPrefix', {
       value: `s3://${this.dataBucket.bucketName}/${DATA_BUCKET_PREFIXES.incoming}`,
     });
     new CfnOutput(this, 'AthenaResultsBucketName', { value: this.athenaResultsBucket.bucketName });
-    new CfnOutput(this, 'GlueDatabaseName', { value: this.glueDatabaseName });
-    new CfnOutput(this, 'AthenaWorkGroupName', { value: this.workGroupName });
-    new CfnOutput(this, 'IngestLedgerTableName', { value: this.ingestLedger.tableName });
+    new CfnOutput(this, PLATFORM_ENV.glueDatabase.output.name, { value: this.glueDatabaseName });
+    new CfnOutput(this, PLATFORM_ENV.athenaWorkGroup.output.name, { value: this.workGroupName });
+    new CfnOutput(this, PLATFORM_ENV.ingestLedgerTable.output.name, { value: this.ingestLedger.tableName });
   }
 }

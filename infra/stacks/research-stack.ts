@@ -9,7 +9,15 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { DATA_BUCKET_PREFIXES } from '../../src/core/lake-layout.ts';
+import {
+  DATA_BUCKET_PREFIXES,
+  PLATFORM_ENV,
+  SERVICES,
+  STUDY_REPORTS_PREFIX,
+  TUNING_CLIENT_ENV,
+  environmentFor,
+} from '../../src/core/runtime-contract/index.ts';
+import type { ServiceName } from '../../src/core/runtime-contract/index.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { NodeFunction } from '../constructs/node-function.ts';
 import { TrialBatch } from '../constructs/trial-batch.ts';
@@ -40,17 +48,18 @@ export class ResearchStack extends Stack {
   constructor(scope: Construct, id: string, props: ResearchStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const environment = {
-      QUOTELAB_DATA_BUCKET: dataBucketName(config),
-      QUOTELAB_STATE_TABLE: props.stateTable.tableName,
-      QUOTELAB_INGEST_LEDGER_TABLE: props.ingestLedger.tableName,
-      QUOTELAB_GLUE_DATABASE: props.glueDatabaseName,
-      QUOTELAB_ATHENA_WORKGROUP: props.workGroupName,
-    };
-    const fn = (name: string, entry: string, memorySize: number, timeout: Duration) =>
+    const environment = environmentFor(PLATFORM_ENV, {
+      dataBucket: dataBucketName(config),
+      stateTable: props.stateTable.tableName,
+      ingestLedgerTable: props.ingestLedger.tableName,
+      glueDatabase: props.glueDatabaseName,
+      athenaWorkGroup: props.workGroupName,
+    });
+    // Each function's handler is lambdas/<service>/handler.ts.
+    const fn = (name: string, serviceName: ServiceName, memorySize: number, timeout: Duration) =>
       new NodeFunction(this, name, {
-        entry,
-        serviceName: name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase(),
+        entry: `lambdas/${serviceName}/handler.ts`,
+        serviceName,
         logRetention: config.logRetentionDays as RetentionDays,
         retainLogs: config.retainData,
         memorySize,
@@ -58,12 +67,12 @@ export class ResearchStack extends Stack {
         environment,
       });
     this.functions = {
-      init: fn('TuneInit', 'lambdas/tune-init/handler.ts', 1024, Duration.minutes(5)),
-      suggest: fn('TuneSuggest', 'lambdas/tune-suggest/handler.ts', 1024, Duration.minutes(2)),
-      record: fn('TuneRecord', 'lambdas/tune-record/handler.ts', 512, Duration.minutes(2)),
-      finalize: fn('TuneFinalize', 'lambdas/tune-finalize/handler.ts', 3008, Duration.minutes(15)),
+      init: fn('TuneInit', SERVICES.tuneInit, 1024, Duration.minutes(5)),
+      suggest: fn('TuneSuggest', SERVICES.tuneSuggest, 1024, Duration.minutes(2)),
+      record: fn('TuneRecord', SERVICES.tuneRecord, 512, Duration.minutes(2)),
+      finalize: fn('TuneFinalize', SERVICES.tuneFinalize, 3008, Duration.minutes(15)),
       // CPU-bound backtests: Lambda's CPU share grows with memory (1,769 MB = one vCPU; 3,008 MB ≈ 1.7).
-      trial: fn('TrialRun', 'lambdas/trial-run/handler.ts', 3008, Duration.minutes(15)),
+      trial: fn('TrialRun', SERVICES.trialRun, 3008, Duration.minutes(15)),
     };
     this.batch = new TrialBatch(this, 'TrialBatch', { config, environment });
 
@@ -105,12 +114,12 @@ export class ResearchStack extends Stack {
           'The tables of this environment’s Glue database (read only: the pinned silver_ticks snapshot).',
       });
     }
-    const reports = dataObjectsArn(config, 'reports/studies/');
+    const reports = dataObjectsArn(config, STUDY_REPORTS_PREFIX);
     this.functions.finalize.role.addToPrincipalPolicy(
       new PolicyStatement({ sid: 'WriteStudyReports', actions: ['s3:PutObject'], resources: [reports] }),
     );
     Validations.of(this.functions.finalize.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${dataObjectsFinding(config, 'reports/studies/')}]`,
+      id: `AwsSolutions-IAM5[Resource::${dataObjectsFinding(config, STUDY_REPORTS_PREFIX)}]`,
       reason: 'One report folder per study, named by the study id at run time.',
     });
 
@@ -180,7 +189,9 @@ export class ResearchStack extends Stack {
       }),
     );
 
-    new CfnOutput(this, 'TuningStateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, TUNING_CLIENT_ENV.tuningStateMachineArn.output.name, {
+      value: this.stateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'TrialJobQueueArn', { value: this.batch.jobQueue.jobQueueArn });
   }
 }

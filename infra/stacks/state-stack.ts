@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
 import { keyValueTable } from '../constructs/key-value-table.ts';
 import { OpsTopic } from '../constructs/ops-topic.ts';
+import { PLATFORM_ENV } from '../../src/core/runtime-contract/index.ts';
 
 export interface StateStackProps extends StackProps {
   config: EnvironmentConfig;
@@ -24,7 +25,7 @@ export class StateStack extends Stack {
     super(scope, id, props);
     this.stateTable = keyValueTable(this, 'State', props.config);
     this.opsTopic = new OpsTopic(this, 'Ops', { retainData: props.config.retainData }).topic;
-    new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
+    new CfnOutput(this, PLATFORM_ENV.stateTable.output.name, { value: this.stateTable.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
   }
 }

@@ -6,11 +6,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
+import { emitMetric } from '../../src/adapters/aws/metrics.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
+import { INGEST_ENV, readEnvironment } from '../../src/core/runtime-contract/index.ts';
 import { ingestKeys } from '../../src/usecases/ingest-keys.ts';
 import { objectKeysOf } from './s3-event.ts';
 
@@ -18,7 +20,7 @@ const logger = new Logger();
 const metrics = new Metrics();
 let platform: Platform | undefined;
 /** How long an invocation waits for another live worker holding its key (env override for tests). */
-const busyWaitMs = () => Number(process.env.QUOTELAB_INGEST_BUSY_WAIT_MS ?? 90_000);
+const busyWaitMs = () => readEnvironment(INGEST_ENV, process.env, { needs: 'the ETL' }).busyWaitMs;
 
 async function ingest(event: unknown) {
   platform ??= openAwsPlatform();
@@ -35,7 +37,7 @@ async function ingest(event: unknown) {
           error: handled.error,
           errorReport: handled.errorReport,
         });
-        metrics.addMetric('IngestFailures', MetricUnit.Count, 1);
+        emitMetric(metrics, 'IngestFailures', 1);
         return;
       }
       const result = handled.result;
@@ -49,9 +51,9 @@ async function ingest(event: unknown) {
         seconds: result?.seconds,
       });
       if (result && !handled.skipped) {
-        metrics.addMetric('AcceptedRows', MetricUnit.Count, result.summary?.accepted ?? 0);
-        metrics.addMetric('QuarantinedRows', MetricUnit.Count, result.counts.quarantined);
-        metrics.addMetric('IngestSeconds', MetricUnit.Seconds, result.seconds);
+        emitMetric(metrics, 'AcceptedRows', result.summary?.accepted ?? 0);
+        emitMetric(metrics, 'QuarantinedRows', result.counts.quarantined);
+        emitMetric(metrics, 'IngestSeconds', result.seconds);
       }
     },
   });

@@ -5,10 +5,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
+import { emitMetric } from '../../src/adapters/aws/metrics.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
 import { TrialInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 import { runTrial } from '../../src/usecases/research/trial.ts';
@@ -21,7 +22,7 @@ async function trial(event: unknown) {
   platform ??= openAwsPlatform();
   const started = performance.now();
   const outcome = await runTrial(platform, stepInput('Run trial', TrialInput, event));
-  metrics.addMetric('TrialSeconds', MetricUnit.Seconds, (performance.now() - started) / 1000);
+  emitMetric(metrics, 'TrialSeconds', (performance.now() - started) / 1000);
   if (outcome.state === 'failed') logger.warn('trial failed', { ...outcome });
   else logger.info('trial complete', { ...outcome });
   return outcome;

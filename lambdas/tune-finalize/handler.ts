@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
+import { TUNING_TASKS } from '../../src/core/runtime-contract/index.ts';
 import { finalizeStudy } from '../../src/usecases/research/finalize.ts';
 import { FinalizeInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 
@@ -12,7 +13,7 @@ let platform: Platform | undefined;
 
 async function finalize(event: unknown) {
   platform ??= openAwsPlatform();
-  const output = await finalizeStudy(platform, stepInput('Evaluate out of sample', FinalizeInput, event));
+  const output = await finalizeStudy(platform, stepInput(TUNING_TASKS.finalize, FinalizeInput, event));
   logger.info('study finished', { ...output });
   return output;
 }

@@ -7,6 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
+import { TUNING_TASKS } from '../../src/core/runtime-contract/index.ts';
 import { InitInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 import { initStudy } from '../../src/usecases/research/steps.ts';
 
@@ -15,7 +16,7 @@ let platform: Platform | undefined;
 
 async function start(event: unknown) {
   platform ??= openAwsPlatform();
-  const init = await initStudy(platform, stepInput('Start study', InitInput, event));
+  const init = await initStudy(platform, stepInput(TUNING_TASKS.start, InitInput, event));
   logger.info('study started', { ...init });
   return init;
 }

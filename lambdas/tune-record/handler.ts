@@ -1,11 +1,13 @@
 /** Tuning workflow, "Record results": trials the workflow caught as failed are recorded failed; progress out. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
+import { emitMetric } from '../../src/adapters/aws/metrics.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
+import { TUNING_TASKS } from '../../src/core/runtime-contract/index.ts';
 import { RecordInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 import { recordResults } from '../../src/usecases/research/steps.ts';
 
@@ -15,10 +17,10 @@ let platform: Platform | undefined;
 
 async function record(event: unknown) {
   platform ??= openAwsPlatform();
-  const progress = await recordResults(platform, stepInput('Record results', RecordInput, event));
+  const progress = await recordResults(platform, stepInput(TUNING_TASKS.record, RecordInput, event));
   logger.info('trials recorded', { ...progress });
-  metrics.addMetric('CompleteTrials', MetricUnit.Count, progress.complete);
-  metrics.addMetric('FailedTrials', MetricUnit.Count, progress.failed);
+  emitMetric(metrics, 'CompleteTrials', progress.complete);
+  emitMetric(metrics, 'FailedTrials', progress.failed);
   return progress;
 }
 

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import type { Platform } from '../../src/core/ports/platform.ts';
+import { TUNING_TASKS } from '../../src/core/runtime-contract/index.ts';
 import { SuggestInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 import { suggestTrials } from '../../src/usecases/research/steps.ts';
 
@@ -12,7 +13,7 @@ let platform: Platform | undefined;
 
 async function suggest(event: unknown) {
   platform ??= openAwsPlatform();
-  const batch = await suggestTrials(platform, stepInput('Suggest trials', SuggestInput, event));
+  const batch = await suggestTrials(platform, stepInput(TUNING_TASKS.suggest, SuggestInput, event));
   logger.info(batch.done ? 'study done' : 'trials suggested', {
     done: batch.done,
     reason: batch.reason,

@@ -9,12 +9,12 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, 
 import type { Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { InterruptedError, throwIfInterrupted } from '../core/concurrency/interrupt.ts';
-import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
 import {
   MAX_LABELS_FILE_BYTES,
   isLabelsSourceKey,
   labelsHeaderProblem,
 } from '../core/market/regime-labels.ts';
+import { DATA_BUCKET_PREFIXES } from '../core/runtime-contract/index.ts';
 import type { Platform } from '../core/ports/platform.ts';
 import { ingestKey } from './ingest-keys.ts';
 import type { HandledObject } from './ingest-keys.ts';

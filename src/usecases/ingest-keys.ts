@@ -7,7 +7,7 @@
  * a success: the retry finds it done, or takes it over from a worker that died.
  */
 import { InterruptedError } from '../core/concurrency/interrupt.ts';
-import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES, INGEST_SOURCE_SUFFIXES } from '../core/runtime-contract/index.ts';
 import { isLabelsSourceKey } from '../core/market/regime-labels.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
 import type { Platform } from '../core/ports/platform.ts';
@@ -80,7 +80,7 @@ export async function ingestKey(
 ): Promise<HandledObject> {
   if (
     !key.startsWith(DATA_BUCKET_PREFIXES.incoming) ||
-    !(key.toLowerCase().endsWith('.xml') || isLabelsSourceKey(key))
+    !(key.toLowerCase().endsWith(INGEST_SOURCE_SUFFIXES[0]) || isLabelsSourceKey(key))
   ) {
     return {
       key,

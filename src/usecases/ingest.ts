@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { throwIfInterrupted } from '../core/concurrency/interrupt.ts';
 import { appendAll } from '../core/arrays.ts';
 import type { BarTick } from '../core/features/bars.ts';
-import { DATA_BUCKET_PREFIXES } from '../core/lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../core/runtime-contract/index.ts';
 import { KeyedTickBatches, bronzeTickAppender, silverTickAppender } from '../core/lake/etl/columns.ts';
 import { goldRowsFromOrderedTicks, goldRowsFromTicks, goldUnitKey } from '../core/lake/etl/gold.ts';
 import {

@@ -12,6 +12,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { InterruptedError } from '../../core/concurrency/interrupt.ts';
 import type { Orchestrator, WorkflowName, WorkflowRunOptions } from '../../core/ports/orchestrator.ts';
 import { WorkflowFailedError } from '../../core/ports/orchestrator.ts';
+import { TUNING_CLIENT_ENV, outputHint } from '../../core/runtime-contract/index.ts';
 import { awsClientSettings } from './aws-config.ts';
 
 export type ExecutionStatus =
@@ -170,9 +171,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** The environment variable that names the deployed tuning state machine (a Research stack output). */
-export const TUNING_STATE_MACHINE_VARIABLE = 'QUOTELAB_TUNING_STATE_MACHINE_ARN';
-
 /** The Orchestrator on AWS, its state machines named by the environment. */
 export function openAwsOrchestrator(
   env: NodeJS.ProcessEnv = process.env,
@@ -181,8 +179,8 @@ export function openAwsOrchestrator(
   return new StepFunctionsOrchestrator({
     stateMachines: {
       tuning: {
-        arn: env[TUNING_STATE_MACHINE_VARIABLE],
-        missing: `target aws needs ${TUNING_STATE_MACHINE_VARIABLE} (the Research stack's TuningStateMachineArn output)`,
+        arn: env[TUNING_CLIENT_ENV.tuningStateMachineArn.name],
+        missing: `target aws needs ${TUNING_CLIENT_ENV.tuningStateMachineArn.name} (${outputHint(TUNING_CLIENT_ENV.tuningStateMachineArn)})`,
       },
     },
     env,

@@ -7,6 +7,7 @@
 import type { KvValue } from '../../core/ports/key-value.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import { parameterImportance, renderStudyHtml } from '../../core/report/study-report.ts';
+import { STUDY_REPORTS_PREFIX } from '../../core/runtime-contract/index.ts';
 import type { OutOfSampleResult, StudyReport } from '../../core/report/study-report.ts';
 import type { Params } from '../../core/tune/index.ts';
 import { bestTrial } from './steps.ts';
@@ -84,7 +85,7 @@ export async function finalizeStudy(
     outOfSample,
     importance: parameterImportance(reportTrials, logParams),
   };
-  const prefix = `reports/studies/${meta.studyId}`;
+  const prefix = `${STUDY_REPORTS_PREFIX}${meta.studyId}`;
   const keys = { json: `${prefix}/report.json`, html: `${prefix}/report.html` };
   await platform.data.put(keys.json, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`), {
     contentType: 'application/json',

@@ -12,6 +12,7 @@ import { InterruptedError, throwIfInterrupted } from '../../core/concurrency/int
 import type { Orchestrator } from '../../core/ports/orchestrator.ts';
 import type { Platform } from '../../core/ports/platform.ts';
 import { parseStudySpec } from '../../core/research/study-spec.ts';
+import { TUNING_TASKS } from '../../core/runtime-contract/index.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import { keptTrials } from './interrupted.ts';
 import type { InitOutput, RecordOutput, SuggestOutput } from './steps.ts';
@@ -43,11 +44,11 @@ export async function runStudy(
     return (await orchestrator.run('tuning', spec, {
       signal: options.signal,
       onStep: (step, output) => {
-        if (step === 'Start study') {
+        if (step === TUNING_TASKS.start) {
           studyId = (output as InitOutput).studyId;
           options.onInit?.(output as InitOutput);
-        } else if (step === 'Suggest trials') options.onBatch?.(output as SuggestOutput);
-        else if (step === 'Record results') options.onProgress?.(output as RecordOutput);
+        } else if (step === TUNING_TASKS.suggest) options.onBatch?.(output as SuggestOutput);
+        else if (step === TUNING_TASKS.record) options.onProgress?.(output as RecordOutput);
       },
     })) as FinalizeOutput;
   } catch (error) {

@@ -7,7 +7,7 @@
  * many Lambdas) can write one table concurrently. Data files are written once per operation, before the
  * commit loop; if the operation finally fails, they are deleted again.
  */
-import { DATA_BUCKET_PREFIXES } from '../../lake-layout.ts';
+import { DATA_BUCKET_PREFIXES } from '../../runtime-contract/prefixes.ts';
 import type { TableIdentifier } from '../../ports/catalog.ts';
 import { PreconditionFailedError } from '../../ports/errors.ts';
 import {

@@ -14,3 +14,15 @@ export const DATA_BUCKET_PREFIXES = {
   /** Experiment and backtest reports. */
   reports: 'reports/',
 } as const;
+
+/**
+ * The ETL's triggers: S3 ObjectCreated under `incoming/` with one of these suffixes (a bucket notification
+ * each): KRX XML, and regime labels CSV (the handler takes `labels_YYYYMMDD.csv` and skips other CSVs).
+ */
+export const INGEST_SOURCE_SUFFIXES = ['.xml', '.csv'] as const;
+
+/**
+ * Tuning study reports, `reports/studies/<studyId>/report.{json,html}`: written by the finalize step, the
+ * one S3 write the Research stack grants.
+ */
+export const STUDY_REPORTS_PREFIX = `${DATA_BUCKET_PREFIXES.reports}studies/`;
