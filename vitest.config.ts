@@ -20,6 +20,10 @@ export default defineConfig({
         test: {
           name: 'aws-api',
           include: ['test/integration/**/*.test.ts'],
+          // One emulator serves the tier and several suites reset it in their beforeAll: run in parallel, a
+          // reset lands in the middle of another suite's minute-long test on a loaded machine and its
+          // bucket and tables vanish. One file at a time.
+          fileParallelism: false,
           globalSetup: ['test/support/aws-emulator.ts'],
           setupFiles: ['test/support/aws-env.ts'],
           testTimeout: 60_000,
