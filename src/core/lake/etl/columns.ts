@@ -6,7 +6,7 @@
  */
 import { decodeKrxCode } from '../../market/krx-code.ts';
 import { expiryDate } from '../../market/krx-calendar.ts';
-import { kstDateOf } from '../../market/kst.ts';
+import { KST_OFFSET_MS, kstDateOf } from '../../market/kst.ts';
 import type { TickRow } from '../../xml/krx-rows.ts';
 import {
   DictionaryColumnBuilder,
@@ -17,7 +17,7 @@ import {
   daysFromIsoDate,
 } from '../iceberg/index.ts';
 import type { Schema, SchemaField, TypedColumn } from '../iceberg/index.ts';
-import type { BRONZE_TICKS, SILVER_TICKS } from '../tables.ts';
+import type { BRONZE_TICKS, LakeTable, SILVER_TICKS } from '../tables.ts';
 import type { SourceInfo } from './rows.ts';
 
 /** A string column (dictionary or plain) as an appender sees it. */
@@ -218,6 +218,63 @@ export function silverTickAppender(batch: ColumnBatch, source: SourceInfo): (tic
 /** A fresh batch for bronze_ticks or silver_ticks. */
 export function tickBatch(table: typeof BRONZE_TICKS | typeof SILVER_TICKS): ColumnBatch {
   return new ColumnBatch(table.schema);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The value a tick gives each column a tick table may be partitioned by, as a number: dates as days since
+ * 1970 (the KST trade date), instants as UTC ms, strings as a small code (first seen, first numbered).
+ */
+const TICK_PARTITION_SOURCES: Record<string, () => (tick: TickRow) => number> = {
+  trade_date: () => (tick) => Math.floor((tick.ts + KST_OFFSET_MS) / DAY_MS),
+  ts: () => (tick) => tick.ts,
+  side: () => stringCode((tick) => tick.side),
+  ymcode: () => stringCode((tick) => tick.ymcode),
+  code: () => stringCode((tick) => tick.code),
+};
+
+function stringCode(value: (tick: TickRow) => string): (tick: TickRow) => number {
+  const codes = new Map<string, number>();
+  return (tick) => {
+    const text = value(tick);
+    let code = codes.get(text);
+    if (code === undefined) codes.set(text, (code = codes.size));
+    return code;
+  };
+}
+
+/** Bits per partition field in a key: days to year 4000 and a million distinct strings fit. */
+const KEY_FIELD_BITS = 21;
+
+/**
+ * A tick's partition in `table` as one number, derived from the table's partition spec (its source
+ * columns and transforms), so the batches follow the spec, whatever it becomes. Two ticks get the same key
+ * exactly when they fall in the same partition.
+ */
+export function tickPartitionKey(table: LakeTable): (tick: TickRow) => number {
+  const parts = table.spec.fields.map((field) => {
+    const column = table.schema.fields.find((f) => f.id === field['source-id'])?.name ?? '';
+    const source = TICK_PARTITION_SOURCES[column];
+    if (!source)
+      throw new TypeError(
+        `${table.name} is partitioned by ${column}, which a tick does not give a value for`,
+      );
+    const value = source();
+    if (field.transform === 'identity') return value;
+    if (column === 'ts') return (tick: TickRow) => Math.floor(value(tick) / DAY_MS); // day(ts), UTC
+    return value; // day() of a date is the date
+  });
+  if (parts.length * KEY_FIELD_BITS > 53)
+    throw new RangeError(`${table.name} has too many partition fields for a numeric tick key`);
+  if (parts.length === 0) return () => 0;
+  if (parts.length === 1) return parts[0]!;
+  const scale = 2 ** KEY_FIELD_BITS;
+  return (tick) => {
+    let key = 0;
+    for (const part of parts) key = key * scale + part(tick);
+    return key;
+  };
 }
 
 /**
