@@ -20,6 +20,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   tune: () => import('./tune.bench.ts'),
   seedb: () => import('./seedb.bench.ts'),
   signal: () => import('./signal.bench.ts'),
+  query: () => import('./query.bench.ts'),
 };
 
 const filter = process.argv[2];

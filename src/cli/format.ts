@@ -14,20 +14,31 @@ export {
   USDT,
 } from '../core/report/format.ts';
 
+/**
+ * Rows as aligned text: text columns padded right, numeric ones (every value a number or null) left.
+ * Loops, not `Math.max(...cells)`: a spread passes every row as an argument and overflows the stack
+ * above ~200k rows.
+ */
 export function textTable(headers: string[], rows: QueryValue[][]): string[] {
-  const cells = rows.map((row) => row.map(cellText));
-  const widths = headers.map((header, i) =>
-    Math.max(header.length, ...cells.map((row) => row[i]?.length ?? 0)),
-  );
-  const numeric = headers.map(
-    (_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || row[i] === null),
+  const widths = headers.map((header) => header.length);
+  const numeric = headers.map(() => rows.length > 0);
+  const cells = rows.map((row) =>
+    headers.map((_, i) => {
+      const value = row[i] ?? null;
+      if (typeof value !== 'number' && value !== null) numeric[i] = false;
+      const text = cellText(value);
+      if (text.length > widths[i]!) widths[i] = text.length;
+      return text;
+    }),
   );
   const line = (values: string[]) =>
     values
       .map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+  const lines = [line(headers), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const row of cells) lines.push(line(row));
+  return lines;
 }
 
 export function csv(headers: string[], rows: QueryValue[][]): string[] {

@@ -5,9 +5,12 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { ColumnInfo, Datum } from '@aws-sdk/client-athena';
-import { QueryFailedError } from '../../core/ports/query-engine.ts';
+import { QueryFailedError, rowLimit } from '../../core/ports/query-engine.ts';
 import type { QueryEngine, QueryOptions, QueryResult, QueryValue } from '../../core/ports/query-engine.ts';
 import { awsClientSettings } from './aws-config.ts';
+
+/** GetQueryResults' largest page. */
+const PAGE_ROWS = 1000;
 
 export interface AthenaQueryEngineOptions {
   workGroup: string;
@@ -38,6 +41,7 @@ export class AthenaQueryEngine implements QueryEngine {
 
   async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     const started = Date.now();
+    const maxRows = rowLimit(options);
     const { QueryExecutionId: queryId } = await this.client.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
@@ -48,12 +52,27 @@ export class AthenaQueryEngine implements QueryEngine {
     if (!queryId) throw new QueryFailedError('Athena returned no query id');
     const scannedBytes = await this.waitForSuccess(queryId, started);
 
-    const result: QueryResult = { columns: [], rows: [], queryId, scannedBytes, elapsedMs: 0 };
+    const result: QueryResult = {
+      columns: [],
+      rows: [],
+      truncated: false,
+      queryId,
+      scannedBytes,
+      elapsedMs: 0,
+    };
+    // Pages are asked for no bigger than what is still wanted, up to row maxRows + 1 (which says whether
+    // there were more): past the limit nothing more is fetched.
+    const wanted = maxRows === undefined ? Infinity : maxRows + 1;
     let NextToken: string | undefined;
     let first = true;
     do {
       const page = await this.client.send(
-        new GetQueryResultsCommand({ QueryExecutionId: queryId, NextToken, MaxResults: 1000 }),
+        new GetQueryResultsCommand({
+          QueryExecutionId: queryId,
+          NextToken,
+          // The first page of a SELECT starts with the header row.
+          MaxResults: Math.min(PAGE_ROWS, wanted - result.rows.length + (first ? 1 : 0)),
+        }),
       );
       const info = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
       if (first)
@@ -65,12 +84,16 @@ export class AthenaQueryEngine implements QueryEngine {
       // For SELECT, Athena repeats the column names as the first row of the first page.
       if (first && rows.length > 0 && isHeader(rows[0]!.Data ?? [], info)) rows = rows.slice(1);
       for (const row of rows) {
-        if (options.maxRows !== undefined && result.rows.length >= options.maxRows) break;
+        if (result.rows.length >= wanted) break;
         result.rows.push((row.Data ?? []).map((datum, i) => convert(datum, info[i])));
       }
       first = false;
       NextToken = page.NextToken;
-    } while (NextToken && (options.maxRows === undefined || result.rows.length < options.maxRows));
+    } while (NextToken && result.rows.length < wanted);
+    if (maxRows !== undefined && result.rows.length > maxRows) {
+      result.rows.length = maxRows;
+      result.truncated = true;
+    }
     result.elapsedMs = Date.now() - started;
     return result;
   }

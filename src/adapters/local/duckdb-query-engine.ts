@@ -1,6 +1,6 @@
 import { DuckDBInstance, StatementType } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { QueryFailedError } from '../../core/ports/query-engine.ts';
+import { QueryFailedError, rowLimit } from '../../core/ports/query-engine.ts';
 import type { QueryEngine, QueryOptions, QueryResult, QueryValue } from '../../core/ports/query-engine.ts';
 
 /** One lake table as DuckDB should see it: the data files of its current snapshot, or its columns when empty. */
@@ -47,6 +47,7 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
+    const maxRows = rowLimit(options);
     const connection = await (this.connection ??= this.open());
     for (const table of await this.tables()) await connection.run(viewSql(table));
     let reader;
@@ -59,17 +60,26 @@ export class DuckDbQueryEngine implements QueryEngine {
         throw new Error(
           `only SELECT (or EXPLAIN) queries run over the lake; this is a ${StatementType[statement.statementType] ?? statement.statementType} statement`,
         );
-      reader = await statement.runAndReadAll();
+      // With a limit, a streaming result: DuckDB computes chunks (2,048 rows) as they are fetched, only a
+      // small buffer ahead, and reading stops at the chunk holding row maxRows + 1 (which says whether
+      // there were more). The rest is neither computed nor converted; the abandoned stream is dropped
+      // when the connection runs its next statement or closes.
+      reader =
+        maxRows === undefined
+          ? await statement.runAndReadAll()
+          : await statement.streamAndReadUntil(maxRows + 1);
     } catch (error) {
       throw new QueryFailedError(`DuckDB: ${(error as Error).message.split('\n')[0]}`);
     }
     const types = reader.columnTypes().map((type) => type.toString().toLowerCase());
     const columns = reader.columnNames().map((name, i) => ({ name, type: types[i]! }));
     let rows = reader.getRowsJson() as unknown as QueryValue[][];
-    if (options.maxRows !== undefined) rows = rows.slice(0, options.maxRows);
+    const truncated = maxRows !== undefined && rows.length > maxRows;
+    if (truncated) rows = rows.slice(0, maxRows);
     return {
       columns,
       rows: rows.map((row) => row.map((value, i) => convert(value, types[i]!))),
+      truncated,
       elapsedMs: performance.now() - started,
     };
   }

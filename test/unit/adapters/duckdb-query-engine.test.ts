@@ -6,6 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbQueryEngine } from '../../../src/adapters/local/duckdb-query-engine.ts';
 import type { DuckDbTableSource } from '../../../src/adapters/local/duckdb-query-engine.ts';
 import { QueryFailedError, rowObjects } from '../../../src/core/ports/query-engine.ts';
+import { queryEngineContract } from '../../contract/query-engine.contract.ts';
+
+// Sandboxed as the platform opens it (lake folder only, configuration locked): range() needs no file.
+queryEngineContract('DuckDB (DuckDbQueryEngine, sandboxed)', async () => {
+  const engine = new DuckDbQueryEngine({
+    tables: async () => [],
+    readableDirectories: [mkdtempSync(join(tmpdir(), 'quotelab-duckdb-contract-'))],
+  });
+  return {
+    engine,
+    numbers: (count, failAt) =>
+      failAt === undefined
+        ? `SELECT range AS n FROM range(${count})`
+        : `SELECT CASE WHEN range < ${failAt} THEN range ELSE error('computed row ${failAt}') END AS n FROM range(${count})`,
+    close: () => engine.close(),
+  };
+});
 
 describe('DuckDbQueryEngine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'quotelab-duckdb-'));
@@ -67,6 +84,8 @@ describe('DuckDbQueryEngine', () => {
   });
 
   it('honours maxRows', async () => {
-    expect((await engine.query('SELECT * FROM ticks', { maxRows: 3 })).rows).toHaveLength(3);
+    const result = await engine.query('SELECT * FROM ticks', { maxRows: 3 });
+    expect(result.rows).toHaveLength(3);
+    expect(result.truncated).toBe(true);
   });
 });
