@@ -38,6 +38,73 @@ function layer(folder, forbidden, { aws = false, message }) {
   ];
 }
 
+/** What each module of src/core may import (besides itself), bottom up. */
+const CORE_LAYERS = {
+  math: [],
+  arrays: [],
+  ports: [],
+  'runtime-contract': [],
+  market: ['math'],
+  xml: ['market', 'arrays'],
+  trading: ['market'],
+  concurrency: ['ports'],
+  features: ['market', 'xml', 'arrays', 'math'],
+  lake: [
+    'features',
+    'xml',
+    'market',
+    'trading',
+    'ports',
+    'concurrency',
+    'arrays',
+    'runtime-contract',
+    'math',
+  ],
+  platform: ['lake', 'ports'],
+  sim: ['trading', 'market', 'math', 'concurrency', 'arrays'],
+  strategy: ['trading', 'features', 'market', 'math', 'arrays'],
+  risk: ['trading', 'market'],
+  report: ['trading', 'market', 'risk', 'arrays', 'math'],
+  tune: ['math', 'arrays'],
+  research: ['market', 'tune', 'math', 'trading', 'arrays'],
+  export: ['trading', 'market'],
+  synth: ['market', 'xml', 'math', 'features', 'arrays'],
+};
+/** Modules that are one file at the core's root rather than a folder. */
+const CORE_FILES = new Set(['arrays', 'platform']);
+
+function coreLayer(module, allowed) {
+  const forbidden = Object.keys(CORE_LAYERS).filter((m) => m !== module && !allowed.includes(m));
+  return {
+    files: CORE_FILES.has(module) ? [`src/core/${module}.ts`] : [`src/core/${module}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'],
+              message: 'src/core stays free of AWS packages: put this behind a port in src/adapters.',
+            },
+            {
+              group: ['**/adapters/**', '**/cli/**', '**/infra/**', '**/lambdas/**', '**/usecases/**'],
+              message: 'src/core must not depend on use cases, entry points or adapters.',
+            },
+            ...(forbidden.length
+              ? [
+                  {
+                    group: forbidden.map((m) => (CORE_FILES.has(m) ? `**/${m}.ts` : `**/${m}/**`)),
+                    message: `src/core/${module} may import only ${allowed.join(', ') || 'nothing else in the core'} (layers in eslint.config.js).`,
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.quotelab/**', 'coverage/**'] },
   js.configs.recommended,
@@ -86,25 +153,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
-  {
-    // The core is pure: no cloud SDKs, no infrastructure code, no adapters.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'],
-              message: 'src/core stays free of AWS packages: put this behind a port in src/adapters.',
-            },
-            {
-              group: ['**/adapters/**', '**/cli/**', '**/infra/**', '**/lambdas/**'],
-              message: 'src/core must not depend on entry points or adapters.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // The core is pure (no cloud SDKs, no infrastructure code, no adapters), and its modules form layers:
+  // each imports only the modules listed for it (docs/architecture.md draws them).
+  ...Object.entries(CORE_LAYERS).map(([module, allowed]) => coreLayer(module, allowed)),
 );

@@ -11,12 +11,12 @@ import type { EventColumns } from '../src/core/market/events.ts';
 import { BTCUSDT_SPEC, spotSpec } from '../src/core/market/instrument-specs.ts';
 import type { BacktestConfig, BacktestResult } from '../src/core/sim/config.ts';
 import { runBacktest } from '../src/core/sim/engine.ts';
-import { BINANCE_SPOT_FEES } from '../src/core/sim/fees.ts';
+import { BINANCE_SPOT_FEES } from '../src/core/market/fees.ts';
 import type { FillModel } from '../src/core/sim/fill-model.ts';
 import { conservativeQueue } from '../src/core/sim/queue-fill.ts';
 import { syntheticEvents } from '../src/core/sim/synthetic-events.ts';
 import { tradeThrough } from '../src/core/sim/trade-through.ts';
-import type { Strategy } from '../src/core/sim/types.ts';
+import type { Strategy } from '../src/core/trading/types.ts';
 import {
   AvellanedaStoikovStrategy,
   CRYPTO_AS_OPTIONS,

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { AslOrchestrator } from '../src/adapters/local/asl-orchestrator.ts';
 import type { LocalTasks, LocalWorkflow } from '../src/adapters/local/asl-orchestrator.ts';
-import type { Platform } from '../src/core/ports/platform.ts';
+import type { Platform } from '../src/core/platform.ts';
 import { TRIAL_ENV, TUNING_TASKS } from '../src/core/runtime-contract/index.ts';
 import { finalizeStudy } from '../src/usecases/research/finalize.ts';
 import {

@@ -11,7 +11,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import { emitMetric } from '../../src/adapters/aws/metrics.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { INGEST_ENV, readEnvironment } from '../../src/core/runtime-contract/index.ts';
 import { ingestKeys } from '../../src/usecases/ingest-keys.ts';
 import { objectKeysOf } from './s3-event.ts';

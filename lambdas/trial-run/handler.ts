@@ -10,7 +10,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import { emitMetric } from '../../src/adapters/aws/metrics.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { TrialInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 import { runTrial } from '../../src/usecases/research/trial.ts';
 

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { TUNING_TASKS } from '../../src/core/runtime-contract/index.ts';
 import { finalizeStudy } from '../../src/usecases/research/finalize.ts';
 import { FinalizeInput, stepInput } from '../../src/usecases/research/step-inputs.ts';

@@ -6,7 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import { emitMetric } from '../../src/adapters/aws/metrics.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { TUNING_TASKS } from '../../src/core/runtime-contract/index.ts';
 import { RecordInput, stepInput } from '../../src/usecases/research/step-inputs.ts';
 import { recordResults } from '../../src/usecases/research/steps.ts';

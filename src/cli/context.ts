@@ -3,7 +3,7 @@ import { openAwsPlatform } from '../adapters/aws/aws-platform.ts';
 import { openAwsOrchestrator } from '../adapters/aws/step-functions.ts';
 import { openLocalPlatform } from '../adapters/local/local-platform.ts';
 import type { Orchestrator } from '../core/ports/orchestrator.ts';
-import type { Platform, Target } from '../core/ports/platform.ts';
+import type { Platform, Target } from '../core/platform.ts';
 import { openLocalOrchestrator } from '../../local-runner/tuning.ts';
 
 /** The global options every command sees. */

@@ -26,7 +26,7 @@ import type { TradeTick } from '../core/market/krx-events.ts';
 import { optionTickSize } from '../core/market/krx-contract.ts';
 import { BTCUSDT_SPEC } from '../core/market/instrument-specs.ts';
 import { kstToUtcMs } from '../core/market/kst.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 import {
   bookSyncSection,
   computeRunMetrics,

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STANDARD_QUERIES } from '../core/lake/standard-queries.ts';
 import type { Orchestrator } from '../core/ports/orchestrator.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 import type { QueryResult } from '../core/ports/query-engine.ts';
 import type { ReadSummary } from '../core/xml/krx-rows.ts';
 import type { DoctorReport } from './doctor.ts';

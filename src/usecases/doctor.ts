@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PreconditionFailedError } from '../core/ports/errors.ts';
 import type { KeyValueStore } from '../core/ports/key-value.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 
 export interface Check {
   name: string;

@@ -15,7 +15,7 @@ import {
   labelsHeaderProblem,
 } from '../core/market/regime-labels.ts';
 import { DATA_BUCKET_PREFIXES } from '../core/runtime-contract/index.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 import { ingestKey } from './ingest-keys.ts';
 import type { HandledObject } from './ingest-keys.ts';
 import { ledgerKey } from './ingest-ledger.ts';

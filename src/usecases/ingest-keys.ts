@@ -10,7 +10,7 @@ import { InterruptedError } from '../core/concurrency/interrupt.ts';
 import { DATA_BUCKET_PREFIXES, INGEST_SOURCE_SUFFIXES } from '../core/runtime-contract/index.ts';
 import { isLabelsSourceKey } from '../core/market/regime-labels.ts';
 import { NotFoundError } from '../core/ports/errors.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 import { IngestBusyError, SourceChangedError, archiveSource, ingestObject, reportFailure } from './ingest.ts';
 import type { IngestResult } from './ingest.ts';
 import { ledgerKey } from './ingest-ledger.ts';

@@ -1,6 +1,6 @@
 /** The lake's tables with their current snapshot, size and last change: what `quotelab tables` shows. */
 import { IcebergTable } from '../core/lake/iceberg/index.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 
 export interface TableStatus {
   name: string;

@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { IcebergTable } from '../core/lake/iceberg/index.ts';
 import { REGIME_LABELS_1M } from '../core/lake/tables.ts';
 import { NotRegimeLabelsError, parseRegimeLabels } from '../core/market/regime-labels.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 import type { RegimeSeries } from '../core/sim/index.ts';
 import { REGIME_LABELS } from '../core/strategy/index.ts';
 import { expandMarketPaths } from './read-market-files.ts';

@@ -11,7 +11,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 import type { BacktestSummary } from './backtest.ts';
 import type { FinalizeOutput } from './research/finalize.ts';
 

@@ -6,7 +6,7 @@ import { IcebergTable, daysFromIsoDate } from '../core/lake/iceberg/index.ts';
 import type { Predicate } from '../core/lake/iceberg/index.ts';
 import { SILVER_TICKS } from '../core/lake/tables.ts';
 import type { TradeTick } from '../core/market/krx-events.ts';
-import type { Platform } from '../core/ports/platform.ts';
+import type { Platform } from '../core/platform.ts';
 
 export interface SilverTradesRequest {
   /** The snapshot to read; the table's current one when absent. */

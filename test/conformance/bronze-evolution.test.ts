@@ -21,7 +21,7 @@ import {
   defineSchema,
 } from '../../src/core/lake/iceberg/index.ts';
 import { BRONZE_TICKS } from '../../src/core/lake/tables.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { readKrxXmlAll } from '../../src/core/xml/krx-xml-reader.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 import { ensurePythonTools, venvBin } from '../support/python-tools.ts';

@@ -14,7 +14,7 @@ import { openLocalPlatform } from '../../src/adapters/local/local-platform.ts';
 import { IcebergTable } from '../../src/core/lake/iceberg/index.ts';
 import type { Row } from '../../src/core/lake/iceberg/index.ts';
 import { LAKE_TABLES } from '../../src/core/lake/tables.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 import { ensurePythonTools, venvBin } from '../support/python-tools.ts';
 import { serveFileUrls } from '../support/file-url-fetch.ts';

@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../src/core/synth/random.ts';
+import { Random } from '../../src/core/math/random.ts';
 import {
   defaultWeights,
   erf,

@@ -25,7 +25,7 @@ import type { Row, Snapshot } from '../../src/core/lake/iceberg/index.ts';
 import { metadataVersionOf } from '../../src/core/lake/iceberg/metadata.ts';
 import { BRONZE_TICKS } from '../../src/core/lake/tables.ts';
 import { getText } from '../../src/core/ports/object-store.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { readKrxXmlAll } from '../../src/core/xml/krx-xml-reader.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 

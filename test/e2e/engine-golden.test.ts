@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../src/adapters/local/local-platform.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { runBacktestRequest } from '../../src/usecases/backtest.ts';
 import type { BacktestRequest, BacktestSummary } from '../../src/usecases/backtest.ts';
 

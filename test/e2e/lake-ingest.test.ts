@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../src/adapters/local/local-platform.ts';
 import { IcebergTable } from '../../src/core/lake/iceberg/index.ts';
 import { rowObjects } from '../../src/core/ports/query-engine.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { generateMarket } from '../../src/usecases/generate.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 import { EXPECTED } from '../unit/features/real-day.ts';

@@ -15,7 +15,7 @@ import { openAwsPlatform } from '../../src/adapters/aws/aws-platform.ts';
 import { IcebergTable, keyOf } from '../../src/core/lake/iceberg/index.ts';
 import { metadataVersionOf } from '../../src/core/lake/iceberg/metadata.ts';
 import { getText } from '../../src/core/ports/object-store.ts';
-import type { Platform } from '../../src/core/ports/platform.ts';
+import type { Platform } from '../../src/core/platform.ts';
 import { generateMarket } from '../../src/usecases/generate.ts';
 import { ingestObject } from '../../src/usecases/ingest.ts';
 import { ledgerKey } from '../../src/usecases/ingest-ledger.ts';

@@ -1,5 +1,5 @@
 import type { Lake } from '../../core/lake/iceberg/index.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { DATA_BUCKET_PREFIXES, PLATFORM_ENV, readEnvironment } from '../../core/runtime-contract/index.ts';
 import { AthenaQueryEngine } from './athena-query-engine.ts';
 import { awsClientSettings } from './aws-config.ts';

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Lake } from '../../core/lake/iceberg/index.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { DuckDbQueryEngine } from './duckdb-query-engine.ts';
 import { FsObjectStore } from './fs-object-store.ts';
 import { KeyValueCatalog } from './kv-catalog.ts';

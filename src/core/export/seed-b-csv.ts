@@ -4,7 +4,7 @@
  * orderbook_imbalance, profitable) and `market_snapshots_{date}.csv` (mid_price, spread, position,
  * volatility, orderbook_depth, plus the rest of our snapshot). Numbers are written with full precision.
  */
-import type { SnapshotRecord, TradeLogEntry } from '../sim/types.ts';
+import type { SnapshotRecord, TradeLogEntry } from '../trading/types.ts';
 
 export const TRADE_HISTORY_COLUMNS = [
   'timestamp',

@@ -4,10 +4,10 @@
  * close as the horizon) and Binance crypto, spot and USD-M perpetual futures (multiplier 1, a fixed tick
  * and lot, per-venue fees), from the venue table below.
  */
-import type { FeeSchedule } from '../sim/fees.ts';
+import type { FeeSchedule } from './fees.ts';
 import type { BinanceVenue } from './binance/read-capture.ts';
-import { BINANCE_SPOT_FEES } from '../sim/fees.ts';
-import type { InstrumentSpec } from '../sim/types.ts';
+import { BINANCE_SPOT_FEES } from './fees.ts';
+import type { InstrumentSpec } from './instrument.ts';
 import { expiryDate, sessionOf } from './krx-calendar.ts';
 import { decodeKrxCode } from './krx-code.ts';
 import { KOSPI200_OPTION_MULTIPLIER, optionTickSize } from './krx-contract.ts';

@@ -2,11 +2,19 @@
  * KRX ticks as the engine's columnar events: one TRADE per tick (KRX tick files carry no aggressor side and
  * no book, so `side` is 0), in time order with each file's order kept for ticks of the same second.
  */
-import type { TickRow } from '../xml/krx-rows.ts';
 import { EventColumnsBuilder } from './events.ts';
 import type { EventColumns } from './events.ts';
 
-export type TradeTick = Pick<TickRow, 'code' | 'ts' | 'c' | 'ccnt'>;
+/** A KRX trade as the engine replays it: the XML reader's tick rows and silver_ticks rows both give one. */
+export interface TradeTick {
+  code: string;
+  /** UTC ms. */
+  ts: number;
+  /** Trade price. */
+  c: number;
+  /** Contracts traded. */
+  ccnt: number;
+}
 
 export function krxTradeEvents(ticks: readonly TradeTick[]): EventColumns {
   const order = ticks.map((_, i) => i).sort((a, b) => ticks[a]!.ts - ticks[b]!.ts || a - b);

@@ -3,7 +3,7 @@
  * drawdowns. Snapshot equity is absolute (initial capital + PnL, marked to mid), as the engine keeps it for
  * the risk gate's drawdown-of-peak; the initial capital is the equity before the first snapshot.
  */
-import type { SnapshotRecord } from '../sim/types.ts';
+import type { SnapshotRecord } from '../trading/types.ts';
 
 export interface PeriodClose {
   /** The period's key (a day 'YYYY-MM-DD', or an epoch minute or second number). */

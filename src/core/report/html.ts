@@ -12,7 +12,7 @@
  */
 import type { RiskTimeline } from '../risk/index.ts';
 import { riskTimelineSection } from './risk-timeline.ts';
-import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../sim/types.ts';
+import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../trading/types.ts';
 import { downsampleMinMax } from './downsample.ts';
 import { escapeHtml } from './escape.ts';
 import type { Currency, DisplayZone, TickSize } from './format.ts';

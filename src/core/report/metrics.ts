@@ -30,7 +30,7 @@
  *   for one second of market time.
  */
 import { kstDateOf } from '../market/kst.ts';
-import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../sim/types.ts';
+import type { RegimeSeries, SnapshotRecord, TradeLogEntry } from '../trading/types.ts';
 import type { Drawdown } from './equity.ts';
 import { maxDrawdown, periodCloses, simpleReturns } from './equity.ts';
 import type { RegimePnl } from './regime-stats.ts';

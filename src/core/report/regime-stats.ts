@@ -9,7 +9,7 @@
  * The regime comes from a RegimeSeries when one is given (post-hoc tags, a model's output), else from the
  * snapshot's own `regime` field (what the engine had in force); a missing or empty regime is "unknown".
  */
-import type { RegimeSeries, SnapshotRecord } from '../sim/types.ts';
+import type { RegimeSeries, SnapshotRecord } from '../trading/types.ts';
 import type { BoxStats } from './stats.ts';
 import { boxStats } from './stats.ts';
 

@@ -24,7 +24,7 @@
  *    0.55; see synth/regimes.ts for their drift and volatility).
  * 5. Else `ranging`.
  */
-import type { RegimeSeries } from '../sim/types.ts';
+import type { RegimeSeries } from '../trading/types.ts';
 import { quantileOfSorted } from './stats.ts';
 
 export type PostHocRegime = 'trending' | 'ranging' | 'volatile';

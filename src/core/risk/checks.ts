@@ -9,7 +9,7 @@
  * paper (0.1 + 0.2 BTC against 0.3, or a notional computed as |q| × mid × multiplier) counts as at the
  * limit rather than a hair over or under it.
  */
-import type { Decision, RiskInputs } from '../sim/types.ts';
+import type { Decision, RiskInputs } from '../trading/types.ts';
 import { money, percent, quantity, seconds } from './format.ts';
 
 export type RiskCheckName =

@@ -1,5 +1,5 @@
 /**
- * The risk gate the backtest engine and the live agent share (it implements RiskGate from sim/types.ts and
+ * The risk gate the backtest engine and the live agent share (it implements RiskGate from trading/types.ts and
  * reads nothing else: no clock, no I/O, so a replay gives the same answers in the same order).
  *
  * What each breach leaves allowed, and what clears it:
@@ -35,7 +35,7 @@
  * When several limits are breached the answer is the strictest mode, and the reason lists every breached
  * limit, halts first, separated by "; ".
  */
-import type { Decision, Fill, RiskDecision, RiskGate, RiskInputs } from '../sim/types.ts';
+import type { Decision, Fill, RiskDecision, RiskGate, RiskInputs } from '../trading/types.ts';
 import type { DailyLossLatch, RiskCheck } from './checks.ts';
 import {
   checkDailyLoss,

@@ -9,7 +9,7 @@
  * Memory is bounded: one entry per trading day, at most MAX_EPISODES episodes (the rest are counted).
  * A review costs a pass over the checks' breached flags; sentences are formatted only when kept.
  */
-import type { RiskDecision, RiskInputs } from '../sim/types.ts';
+import type { RiskDecision, RiskInputs } from '../trading/types.ts';
 import type { RiskCheck, RiskCheckName } from './checks.ts';
 
 export type RiskMode = 'halt' | 'reduce-only';

@@ -7,7 +7,7 @@
  * It is also the AccountView the strategy sees (reused between calls).
  */
 import { snapToLot } from './lots.ts';
-import type { AccountView, OpenOrder, Side } from './types.ts';
+import type { AccountView, OpenOrder, Side } from '../trading/types.ts';
 
 export class Account implements AccountView {
   position = 0;

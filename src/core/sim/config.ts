@@ -2,7 +2,7 @@
  * What a backtest takes and what it returns. The rules behind each option are documented where they are
  * implemented (engine.ts for the event loop, latency and wake-ups; the fill models; fees.ts; account.ts).
  */
-import type { FeeConfig } from './fees.ts';
+import type { FeeConfig } from '../market/fees.ts';
 import type { FillModel } from './fill-model.ts';
 import type { LatencyModel } from './latency.ts';
 import type {
@@ -13,7 +13,7 @@ import type {
   SnapshotRecord,
   Strategy,
   TradeLogEntry,
-} from './types.ts';
+} from '../trading/types.ts';
 
 export interface BacktestConfig {
   /** The spec of each instrument named in the event table. */

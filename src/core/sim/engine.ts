@@ -60,7 +60,7 @@ import { InterruptedError, yieldEvery } from '../concurrency/interrupt.ts';
 import { EVENT_BBO, EVENT_DEPTH, EVENT_TRADE } from '../market/events.ts';
 import type { EventColumns } from '../market/events.ts';
 import type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
-import { feeOf, resolveFees } from './fees.ts';
+import { feeOf, resolveFees } from '../market/fees.ts';
 import type { FillModel, FillSink } from './fill-model.ts';
 import { InstrumentRuntime } from './instrument-runtime.ts';
 import { toLatencyModel } from './latency.ts';
@@ -79,7 +79,7 @@ import type {
   Side,
   SnapshotRecord,
   TradeLogEntry,
-} from './types.ts';
+} from '../trading/types.ts';
 
 /** Progress is reported every 2^20 events (a mask test on the hot path, nothing more). */
 const PROGRESS_MASK = (1 << 20) - 1;

@@ -5,11 +5,11 @@
  * account and per-instrument counters.
  */
 import { Account } from './account.ts';
-import type { FeeSchedule } from './fees.ts';
+import type { FeeSchedule } from '../market/fees.ts';
 import { MarketState } from './market-state.ts';
 import { LiveOrders } from './orders.ts';
 import type { SimOrder } from './orders.ts';
-import type { InstrumentSpec, Strategy } from './types.ts';
+import type { InstrumentSpec, Strategy } from '../trading/types.ts';
 import { MutableMarketView, ObservedTrades } from './views.ts';
 import { SecondVolatility } from './volatility.ts';
 

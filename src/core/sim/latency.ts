@@ -5,7 +5,7 @@
  * run is reproducible. The engine keeps both channels FIFO (TCP streams): a message is never delivered
  * before one sent earlier on the same channel, whatever the draws.
  */
-import { Random } from '../synth/random.ts';
+import { Random } from '../math/random.ts';
 
 export interface LatencyModel {
   /** The latency of the next message, ms (≥ 0). */

@@ -6,7 +6,7 @@
  * nearest double to a decimal with up to 8 places), so a quote at "61837.63" computed as 61837.630000000005
  * still equals the feed's 61837.63.
  */
-import type { OpenOrder, Side } from './types.ts';
+import type { OpenOrder, Side } from '../trading/types.ts';
 
 /** The double nearest to `price` rounded to 8 decimals: equal to what parsing that decimal yields. */
 export function canonicalPrice(price: number): number {

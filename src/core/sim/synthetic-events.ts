@@ -12,7 +12,7 @@
  */
 import { EVENT_BBO, EVENT_DEPTH, EVENT_TRADE } from '../market/events.ts';
 import type { EventColumns } from '../market/events.ts';
-import { Random } from '../synth/random.ts';
+import { Random } from '../math/random.ts';
 
 export interface SyntheticEventOptions {
   /** Number of events. */

@@ -3,7 +3,7 @@
  * Numbers are written with JavaScript's shortest round-trip form, so equal logs give equal bytes; NaN is
  * written as an empty CSV field and as null in JSON.
  */
-import type { TradeLogEntry } from './types.ts';
+import type { TradeLogEntry } from '../trading/types.ts';
 
 export const TRADE_LOG_COLUMNS = [
   'ts',

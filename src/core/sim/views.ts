@@ -3,7 +3,7 @@
  * (strategies must not keep it). Fields are plain properties so the refresh is a handful of stores.
  */
 import { truncate } from './orders.ts';
-import type { InstrumentSpec, MarketView, ObservedTrade } from './types.ts';
+import type { InstrumentSpec, MarketView, ObservedTrade } from '../trading/types.ts';
 
 export class MutableMarketView implements MarketView {
   readonly instrument: InstrumentSpec;

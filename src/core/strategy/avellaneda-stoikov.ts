@@ -43,7 +43,7 @@ import type {
   MarketView,
   QuoteIntent,
   Strategy,
-} from '../sim/types.ts';
+} from '../trading/types.ts';
 import { resolveAsConfig } from './as-config.ts';
 import type { AvellanedaStoikovConfig, AvellanedaStoikovOptions } from './as-config.ts';
 import { clampSpread, optimalSpread, reservationPrice } from './as-formulas.ts';

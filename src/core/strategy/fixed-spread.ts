@@ -4,7 +4,7 @@
  * `size` each, and stops quoting the side that would take |position| beyond `maxPosition`. Returns the
  * same Decision object while its prices do not change, so it allocates only when its quotes move.
  */
-import type { AccountView, Decision, MarketView, QuoteIntent, Strategy } from '../sim/types.ts';
+import type { AccountView, Decision, MarketView, QuoteIntent, Strategy } from '../trading/types.ts';
 
 export class FixedSpreadQuoter implements Strategy {
   readonly name = 'fixed-spread';

@@ -27,7 +27,7 @@ import type { OptionSide } from '../market/krx-code.ts';
 import { sessionOf } from '../market/krx-calendar.ts';
 import { expiryOfYmcode } from '../market/krx-contract.ts';
 import { kstDateOf, kstToUtcMs } from '../market/kst.ts';
-import type { AccountView, Decision, MarketView, Strategy } from '../sim/types.ts';
+import type { AccountView, Decision, MarketView, Strategy } from '../trading/types.ts';
 import { momentumBaseline } from './predictor.ts';
 import type { Predictor } from './predictor.ts';
 

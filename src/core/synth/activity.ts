@@ -4,8 +4,8 @@
  * result against that day.
  */
 import type { OptionSide } from '../market/krx-code.ts';
-import { cumulativeWeights } from './random.ts';
-import type { Random } from './random.ts';
+import { cumulativeWeights } from '../math/random.ts';
+import type { Random } from '../math/random.ts';
 
 /** The real day's split between the sides: calls 1,549 and puts 1,798 ticks (a 0.926 : 1.074 ratio). */
 export const SIDE_SHARE: Readonly<Record<OptionSide, number>> = { CALL: 0.926, PUT: 1.074 };

@@ -26,7 +26,7 @@ import { FAULT_OUTCOMES, ROW_FAULT_KINDS } from './fault-spec.ts';
 import type { FaultKind, FaultSpec, RowFaultKind } from './fault-spec.ts';
 import { rowXml } from './krx-xml-writer.ts';
 import type { RowToWrite } from './krx-xml-writer.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../math/random.ts';
 import type { SynthTick } from './trades.ts';
 
 export interface InjectedFault {

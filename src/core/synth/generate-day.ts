@@ -15,7 +15,7 @@ import type { IsoDate } from '../market/kst.ts';
 import { DEFAULT_TICKS_PER_DAY } from './activity.ts';
 import { contractMonth, hhmmssOf, optionCode, secondsOf, strikeLadder } from './contract-month.ts';
 import type { ContractMonth } from './contract-month.ts';
-import { Random } from './random.ts';
+import { Random } from '../math/random.ts';
 import { RegimeProcess } from './regimes.ts';
 import type { Regime } from './regimes.ts';
 import { sideTicks } from './trades.ts';

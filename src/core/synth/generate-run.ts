@@ -25,7 +25,7 @@ import {
   tickXml,
 } from './krx-xml-writer.ts';
 import { labelsCsv, labelsFileName } from './labels.ts';
-import { Random } from './random.ts';
+import { Random } from '../math/random.ts';
 import { declarationFor, encodeChunks } from './text-encoding.ts';
 
 export interface GenerateRunOptions {

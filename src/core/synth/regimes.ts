@@ -24,7 +24,7 @@
  * (range), 0.26 (trend_up), 0.29 (trend_down) or 0.33 (volatile) with a 15-minute half-life; weighted by
  * time that averages 0.275, close to the 0.272 the real day's prices imply.
  */
-import type { Random } from './random.ts';
+import type { Random } from '../math/random.ts';
 
 export const REGIMES = ['trend_up', 'trend_down', 'range', 'volatile'] as const;
 export type Regime = (typeof REGIMES)[number];

@@ -25,7 +25,7 @@ import {
 } from './activity.ts';
 import { blackScholes } from './black-scholes.ts';
 import { ceilToGrid, floorToGrid, stepOnGrid } from './premium-grid.ts';
-import { Random } from './random.ts';
+import { Random } from '../math/random.ts';
 import type { SessionPath } from './underlying.ts';
 import { smileVolatility } from './vol-surface.ts';
 

@@ -5,7 +5,7 @@
  */
 import { REGIME_DYNAMICS } from './regimes.ts';
 import type { Regime, RegimeProcess } from './regimes.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../math/random.ts';
 
 /** Session seconds in a year: 252 sessions of 7 hours. Volatilities are annualised over session time. */
 export const SESSION_SECONDS_PER_YEAR = 252 * 7 * 3600;

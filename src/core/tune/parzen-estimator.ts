@@ -24,8 +24,8 @@
  * CPU. Here ties keep trial order (a stable sort), the same on every machine. The mixture only differs
  * when the tied observations also carry different weights (more than 25 trials in the group).
  */
-import type { Random } from '../synth/random.ts';
-import { cumulativeWeights } from '../synth/random.ts';
+import type { Random } from '../math/random.ts';
+import { cumulativeWeights } from '../math/random.ts';
 import type { CategoricalDomain, Domain, NumericDomain } from './space.ts';
 import { snapToStep } from './space.ts';
 import { LOG_SQRT_2PI, logGaussMass, ppf } from './truncnorm.ts';

@@ -10,7 +10,7 @@
  * The stream for a parameter is derived from (seed, trial number, parameter name), so a suggestion never
  * depends on the order of the space's keys, on other parameters, or on earlier calls.
  */
-import type { Random } from '../synth/random.ts';
+import type { Random } from '../math/random.ts';
 import type { Sampler } from './sampler.ts';
 import type { Domain, Params, SearchSpace, TrialRecord } from './space.ts';
 import { isSingle, singleValue, snapToStep, toDomains } from './space.ts';

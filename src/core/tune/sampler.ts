@@ -32,7 +32,7 @@ export interface Sampler {
    * 'running' ones are handled by the constant liar when enabled; 'failed' ones are ignored).
    * PURE and DETERMINISTIC: the result depends only on (seed, space, direction, trials, number) — no RNG
    * state carried between calls — because each suggestion may be computed in a different Lambda invocation.
-   * Derive the RNG for a call from (seed, number) (see src/core/synth/random.ts: Random.derive).
+   * Derive the RNG for a call from (seed, number) (see src/core/math/random.ts: Random.derive).
    */
   suggest(space: SearchSpace, trials: readonly TrialRecord[], number: number): Params;
 }

@@ -5,7 +5,7 @@
  * sampler and, when parameters are drawn independently, the parameter's name). Same inputs, same
  * stream; a different trial number, an unrelated stream.
  */
-import { Random } from '../synth/random.ts';
+import { Random } from '../math/random.ts';
 
 export function suggestionStream(seed: string | number, number: number, ...purpose: string[]): Random {
   return Random.derive('quotelab.tune', seed, number, ...purpose);

@@ -22,7 +22,7 @@
  * the trial being suggested, if present, is ignored too, so a suggestion does not change once its own
  * trial is recorded.
  */
-import type { Random } from '../synth/random.ts';
+import type { Random } from '../math/random.ts';
 import type { ParzenEstimatorParameters } from './parzen-estimator.ts';
 import { defaultWeights, ParzenEstimator } from './parzen-estimator.ts';
 import { RandomSampler } from './random-sampler.ts';

@@ -4,7 +4,7 @@
  * sequence and best value), and a quick way to tune from code.
  */
 import { InterruptedError, throwIfInterrupted, yieldEvery } from '../../core/concurrency/interrupt.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { finalizeStudy } from './finalize.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import { keptTrials } from './interrupted.ts';

@@ -5,7 +5,7 @@
  * Idempotent: running it again rewrites the same report from the same numbers.
  */
 import type { KvValue } from '../../core/ports/key-value.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { parameterImportance, renderStudyHtml } from '../../core/report/study-report.ts';
 import { STUDY_REPORTS_PREFIX } from '../../core/runtime-contract/index.ts';
 import type { OutOfSampleResult, StudyReport } from '../../core/report/study-report.ts';

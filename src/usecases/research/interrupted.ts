@@ -1,5 +1,5 @@
 /** What a study stopped by Ctrl-C keeps (the local workflow run and the direct loop say the same). */
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { StudyStore } from './study-store.ts';
 
 /** What an interrupted study keeps, in one line. */

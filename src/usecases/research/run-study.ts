@@ -10,7 +10,7 @@
  */
 import { InterruptedError, throwIfInterrupted } from '../../core/concurrency/interrupt.ts';
 import type { Orchestrator } from '../../core/ports/orchestrator.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { parseStudySpec } from '../../core/research/study-spec.ts';
 import { TUNING_TASKS } from '../../core/runtime-contract/index.ts';
 import type { FinalizeOutput } from './finalize.ts';

@@ -12,7 +12,7 @@
  * study means the same wherever it runs. Step inputs and outputs are small JSON (ids and numbers):
  * everything else lives in the study store.
  */
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { parseStudySpec } from '../../core/research/study-spec.ts';
 import { planWalkForward } from '../../core/research/walk-forward.ts';
 import type { Params, TrialRecord } from '../../core/tune/index.ts';

@@ -13,7 +13,7 @@ import type { EventColumns } from '../../core/market/events.ts';
 import { krxTradeEvents } from '../../core/market/krx-events.ts';
 import type { TradeTick } from '../../core/market/krx-events.ts';
 import { kstDateOf } from '../../core/market/kst.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import type { StudySpec } from '../../core/research/study-spec.ts';
 import { readKrxXmlAll } from '../../core/xml/krx-xml-reader.ts';
 import { expandMarketPaths } from '../read-market-files.ts';

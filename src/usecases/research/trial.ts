@@ -10,7 +10,7 @@
 import { sliceEvents } from '../../core/market/events.ts';
 import { kstToUtcMs } from '../../core/market/kst.ts';
 import { addDays } from '../../core/market/kst.ts';
-import type { Platform } from '../../core/ports/platform.ts';
+import type { Platform } from '../../core/platform.ts';
 import { measureWindow, objectiveValue } from '../../core/research/objective.ts';
 import type { WindowResult } from '../../core/research/objective.ts';
 import type { DayWindow } from '../../core/research/walk-forward.ts';

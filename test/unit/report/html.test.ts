@@ -3,7 +3,7 @@ import { renderHtmlReport } from '../../../src/core/report/html.ts';
 import type { MarketTradePoint } from '../../../src/core/report/html.ts';
 import { computeRunMetrics } from '../../../src/core/report/metrics.ts';
 import type { RunRecord } from '../../../src/core/report/metrics.ts';
-import type { SnapshotRecord, TradeLogEntry } from '../../../src/core/sim/types.ts';
+import type { SnapshotRecord, TradeLogEntry } from '../../../src/core/trading/types.ts';
 import { JAN5, snapshot, trade } from './run-fixtures.ts';
 import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 

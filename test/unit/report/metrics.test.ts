@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeRunMetrics, utcDateOf } from '../../../src/core/report/metrics.ts';
-import { krxRegularSession } from '../../../src/core/report/sessions.ts';
+import { krxRegularSession } from '../../../src/core/market/krx-session.ts';
 import type { RunRecord } from '../../../src/core/report/metrics.ts';
 import { HOUR, JAN5, snapshot, trade } from './run-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { midPath, resolveRegimeTagConfig, tagRegimes } from '../../../src/core/report/regime-tags.ts';
 import type { PricePoint } from '../../../src/core/report/regime-tags.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 
 const MINUTE = 60_000;
 const WINDOW = 15 * MINUTE;

@@ -1,5 +1,5 @@
 /** Record builders for report tests: every field filled, overrides for what a test is about. */
-import type { SnapshotRecord, TradeLogEntry } from '../../../src/core/sim/types.ts';
+import type { SnapshotRecord, TradeLogEntry } from '../../../src/core/trading/types.ts';
 
 export const HOUR = 3_600_000;
 /** 2026-01-05 00:00 UTC = 09:00 KST, a Monday. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts';
-import type { Platform } from '../../../src/core/ports/platform.ts';
+import type { Platform } from '../../../src/core/platform.ts';
 import { generateMarket } from '../../../src/usecases/generate.ts';
 import {
   INTERRUPTED,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RISK_LIMITS, LimitRiskGate, resolveRiskLimits } from '../../../src/core/risk/index.ts';
-import type { Decision, Fill, RiskInputs } from '../../../src/core/sim/types.ts';
+import type { Decision, Fill, RiskInputs } from '../../../src/core/trading/types.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
 

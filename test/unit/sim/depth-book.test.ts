@@ -11,7 +11,7 @@ import { DEPTH_SNAPSHOT, EVENT_DEPTH } from '../../../src/core/market/events.ts'
 import { DepthBook } from '../../../src/core/sim/depth-book.ts';
 import type { DepthSide } from '../../../src/core/sim/depth-book.ts';
 import { MarketState } from '../../../src/core/sim/market-state.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts.ts';
 
 const CAPTURE = fileURLToPath(

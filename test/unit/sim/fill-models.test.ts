@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/core/sim/engine.ts';
 import type { BacktestConfig } from '../../../src/core/sim/config.ts';
-import { NO_FEES } from '../../../src/core/sim/fees.ts';
+import { NO_FEES } from '../../../src/core/market/fees.ts';
 import type { FillModel } from '../../../src/core/sim/fill-model.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import {

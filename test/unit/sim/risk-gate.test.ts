@@ -3,10 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/core/sim/engine.ts';
-import { NO_FEES } from '../../../src/core/sim/fees.ts';
+import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { tradeThrough } from '../../../src/core/sim/trade-through.ts';
-import type { Decision, Fill, RiskDecision, RiskGate, RiskInputs } from '../../../src/core/sim/types.ts';
+import type { Decision, Fill, RiskDecision, RiskGate, RiskInputs } from '../../../src/core/trading/types.ts';
 import { LimitRiskGate } from '../../../src/core/risk/index.ts';
 import { handEvents } from './events.ts';
 import type { HandEvent } from './events.ts';

@@ -8,7 +8,7 @@ import type {
   MarketView,
   QuoteIntent,
   Strategy,
-} from '../../../src/core/sim/types.ts';
+} from '../../../src/core/trading/types.ts';
 
 export { FixedSpreadQuoter } from '../../../src/core/strategy/fixed-spread.ts';
 

@@ -3,11 +3,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/core/sim/engine.ts';
-import { NO_FEES } from '../../../src/core/sim/fees.ts';
+import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { TRADE_LOG_COLUMNS, tradeLogToCsv, tradeLogToJsonLines } from '../../../src/core/sim/trade-log.ts';
 import { tradeThrough } from '../../../src/core/sim/trade-through.ts';
-import type { Decision, Strategy } from '../../../src/core/sim/types.ts';
+import type { Decision, Strategy } from '../../../src/core/trading/types.ts';
 import { handEvents } from './events.ts';
 
 const events = handEvents([

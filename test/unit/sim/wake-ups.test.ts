@@ -3,10 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/core/sim/engine.ts';
-import { NO_FEES } from '../../../src/core/sim/fees.ts';
+import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { handEvents } from './events.ts';
-import type { Strategy } from '../../../src/core/sim/types.ts';
+import type { Strategy } from '../../../src/core/trading/types.ts';
 import { ScriptedStrategy } from './strategies.ts';
 
 const events = handEvents([

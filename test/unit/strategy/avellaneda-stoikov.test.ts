@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BTCUSDT_SPEC, krxOptionSpec } from '../../../src/core/market/instrument-specs.ts';
 import { kstToUtcMs } from '../../../src/core/market/kst.ts';
-import type { Decision } from '../../../src/core/sim/types.ts';
+import type { Decision } from '../../../src/core/trading/types.ts';
 import { CRYPTO_AS_OPTIONS, KRX_OPTION_AS_OPTIONS } from '../../../src/core/strategy/as-config.ts';
 import type { AvellanedaStoikovOptions } from '../../../src/core/strategy/as-config.ts';
 import { AvellanedaStoikovStrategy } from '../../../src/core/strategy/avellaneda-stoikov.ts';
 import { QuotedSide } from '../../../src/core/strategy/requote-policy.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 import { accountView, asViews, CENT_SPEC, marketView, trade } from './fixtures.ts';
 import type { MutableAccount, MutableMarket } from './fixtures.ts';
 

@@ -3,7 +3,7 @@ import { TradeDistanceKappa } from '../../../src/core/strategy/kappa-estimator.t
 import type { KappaEstimatorConfig } from '../../../src/core/strategy/kappa-estimator.ts';
 import { ClockSampledVolatility } from '../../../src/core/strategy/volatility-estimator.ts';
 import type { VolatilityConfig } from '../../../src/core/strategy/volatility-estimator.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 
 const volatility = (overrides: Partial<VolatilityConfig> = {}) =>
   new ClockSampledVolatility({

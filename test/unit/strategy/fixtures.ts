@@ -2,7 +2,12 @@
  * Market and account views for strategy tests. Like the engine, a test reuses one mutable view object
  * across decisions, so a strategy that kept a reference to it would see it change.
  */
-import type { AccountView, InstrumentSpec, MarketView, ObservedTrade } from '../../../src/core/sim/types.ts';
+import type {
+  AccountView,
+  InstrumentSpec,
+  MarketView,
+  ObservedTrade,
+} from '../../../src/core/trading/types.ts';
 
 export interface MutableMarket {
   instrument: InstrumentSpec;

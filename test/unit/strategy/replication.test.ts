@@ -18,7 +18,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { optimalSpread, quotesAround, reservationPrice } from '../../../src/core/strategy/as-formulas.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 
 const S0 = 100;
 const SIGMA = 2;

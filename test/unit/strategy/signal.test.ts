@@ -5,11 +5,11 @@ import { computeFeatures } from '../../../src/core/features/features.ts';
 import type { FeatureRow } from '../../../src/core/features/features.ts';
 import { krxOptionSpec } from '../../../src/core/market/instrument-specs.ts';
 import { kstToUtcMs } from '../../../src/core/market/kst.ts';
-import type { Decision } from '../../../src/core/sim/types.ts';
+import type { Decision } from '../../../src/core/trading/types.ts';
 import { LinearPredictor, momentumBaseline, SeriesPredictor } from '../../../src/core/strategy/predictor.ts';
 import type { Predictor } from '../../../src/core/strategy/predictor.ts';
 import { SignalStrategy } from '../../../src/core/strategy/signal.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 import { accountView, asViews, marketView, trade } from './fixtures.ts';
 
 const CODE = 'B0161530';

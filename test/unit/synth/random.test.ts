@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random, cumulativeWeights, logGamma } from '../../../src/core/synth/random.ts';
+import { Random, cumulativeWeights, logGamma } from '../../../src/core/math/random.ts';
 
 function moments(sample: () => number, n: number): { mean: number; variance: number } {
   let sum = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SyntheticMarket, tradingDaysFrom } from '../../../src/core/synth/generate-day.ts';
 import { LABELS_HEADER } from '../../../src/core/synth/labels.ts';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 import {
   DWELL,
   REGIMES,

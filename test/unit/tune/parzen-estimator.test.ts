@@ -4,7 +4,7 @@
  * conformance test's job (test/conformance/tpe-optuna.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../../src/core/synth/random.ts';
+import { Random } from '../../../src/core/math/random.ts';
 import {
   defaultWeights,
   erf,

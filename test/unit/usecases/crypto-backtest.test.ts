@@ -13,7 +13,7 @@ import {
   binanceInstrument,
   parseInstrumentOverride,
 } from '../../../src/core/market/instrument-specs.ts';
-import type { Platform } from '../../../src/core/ports/platform.ts';
+import type { Platform } from '../../../src/core/platform.ts';
 import { runBacktestRequest } from '../../../src/usecases/backtest.ts';
 import type { BacktestRequest } from '../../../src/usecases/backtest.ts';
 

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts';
 import { IcebergTable } from '../../../src/core/lake/iceberg/index.ts';
 import type { ObjectStore } from '../../../src/core/ports/object-store.ts';
-import type { Platform } from '../../../src/core/ports/platform.ts';
+import type { Platform } from '../../../src/core/platform.ts';
 import { IngestFailedError, ingestKeys } from '../../../src/usecases/ingest-keys.ts';
 import { LeaseLostError, ledgerKey } from '../../../src/usecases/ingest-ledger.ts';
 import { IngestBusyError, ingestObject } from '../../../src/usecases/ingest.ts';

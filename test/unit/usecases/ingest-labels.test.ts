@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts';
 import { rowObjects } from '../../../src/core/ports/query-engine.ts';
-import type { Platform } from '../../../src/core/ports/platform.ts';
+import type { Platform } from '../../../src/core/platform.ts';
 import { ingestKeys } from '../../../src/usecases/ingest-keys.ts';
 
 let platform: Platform;

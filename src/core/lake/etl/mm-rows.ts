@@ -1,6 +1,6 @@
 /** Rows of the market-making tables (`mm_trades`, `mm_snapshots`) from a run's trade log and snapshots. */
 import { kstDateOf } from '../../market/kst.ts';
-import type { SnapshotRecord, TradeLogEntry } from '../../sim/types.ts';
+import type { SnapshotRecord, TradeLogEntry } from '../../trading/types.ts';
 import { daysFromIsoDate } from '../iceberg/index.ts';
 import type { Row } from '../iceberg/index.ts';
 

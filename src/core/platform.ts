@@ -1,8 +1,8 @@
-import type { Lake } from '../lake/iceberg/lake.ts';
-import type { Catalog } from './catalog.ts';
-import type { KeyValueStore } from './key-value.ts';
-import type { ObjectStore } from './object-store.ts';
-import type { QueryEngine } from './query-engine.ts';
+import type { Lake } from './lake/iceberg/lake.ts';
+import type { Catalog } from './ports/catalog.ts';
+import type { KeyValueStore } from './ports/key-value.ts';
+import type { ObjectStore } from './ports/object-store.ts';
+import type { QueryEngine } from './ports/query-engine.ts';
 
 export type Target = 'local' | 'aws';
 

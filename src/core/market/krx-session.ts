@@ -3,8 +3,8 @@
  * second from the first event to the last, closed hours and weekends included; returns built from those
  * would add runs of zero returns that the annualisation (trading days × session length) does not count.
  */
-import { isTradingDay, sessionOf } from '../market/krx-calendar.ts';
-import { kstDateOf, kstToUtcMs } from '../market/kst.ts';
+import { isTradingDay, sessionOf } from './krx-calendar.ts';
+import { kstDateOf, kstToUtcMs } from './kst.ts';
 
 const sessionBounds = new Map<string, { openMs: number; closeMs: number } | null>();
 

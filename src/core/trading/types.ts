@@ -10,20 +10,9 @@
  * multiplier (KRW for KRX options: multiplier 250,000).
  */
 
-export type Side = 1 | -1;
+import type { InstrumentSpec, Side } from '../market/instrument.ts';
 
-/** What the engine needs to know about an instrument. */
-export interface InstrumentSpec {
-  name: string;
-  /** Currency units per (price unit × quantity unit): 250,000 for KOSPI200 options, 1 for spot crypto. */
-  multiplier: number;
-  /** Price increment valid at a price (KRX: 0.01 below 10, 0.05 at or above). */
-  tickSize(price: number): number;
-  /** Smallest quantity step (1 contract; 0.00001 BTC). */
-  lotSize: number;
-  /** Expiry or session end, when the strategy's horizon ends (undefined for 24/7 markets). */
-  horizonEndMs?(nowMs: number): number | undefined;
-}
+export type { InstrumentSpec, Side } from '../market/instrument.ts';
 
 /** The market as the strategy may see it at decision time: built only from events already observed. */
 export interface MarketView {

@@ -3,7 +3,7 @@
  * plus an optional amount per unit traded (per contract on KRX), separately for maker fills (our resting
  * quotes) and taker fills (market orders). A negative rate is a rebate: the fee comes out negative.
  */
-import type { InstrumentSpec } from './types.ts';
+import type { InstrumentSpec } from './instrument.ts';
 
 export interface FeeSchedule {
   makerBps: number;
