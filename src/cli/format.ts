@@ -1,8 +1,10 @@
 /** Plain-text tables and CSV for query results and summaries; the figure formatters the CLI shares with reports. */
 import type { QueryValue } from '../core/ports/query-engine.ts';
 import type { Currency } from '../core/report/format.ts';
-import { formatMoney, formatRatio, KRW, USDT } from '../core/report/format.ts';
+import { CURRENCIES, formatMoney, formatRatio, KRW, USDT } from '../core/report/format.ts';
 import type { RunEntry } from '../usecases/run-index.ts';
+import { marketProfile } from '../usecases/market-profile.ts';
+import type { Market } from '../usecases/market-profile.ts';
 
 export {
   formatCount,
@@ -55,8 +57,8 @@ function cellText(value: QueryValue): string {
 }
 
 /** The currency of a market's money figures. */
-export function marketCurrency(market: 'krx' | 'binance'): Currency {
-  return market === 'krx' ? KRW : USDT;
+export function marketCurrency(market: Market): Currency {
+  return CURRENCIES[marketProfile(market).currency];
 }
 
 /** An indexed run's PnL or best value: money with its unit, or a ratio (a Sharpe objective). */

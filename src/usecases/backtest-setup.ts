@@ -3,45 +3,26 @@
  * and the user's parameters (checked against the real settings), the fill model, fees and risk limits.
  * Shared by `quotelab backtest` and by tuning trials, so a trial runs exactly what a backtest runs.
  */
-import { cryptoSpec, krxOptionSpec } from '../core/market/instrument-specs.ts';
 import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
-import { krxRegularSession } from '../core/report/index.ts';
-import { kstDateOf } from '../core/market/kst.ts';
-import {
-  CRYPTO_CAPITAL_FRACTIONS,
-  DEFAULT_RISK_LIMITS,
-  KRX_CAPITAL_FRACTIONS,
-  LimitRiskGate,
-  capitalRiskLimits,
-} from '../core/risk/index.ts';
+import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
 import type { RiskLimits } from '../core/risk/index.ts';
-import {
-  KRX_OPTION_FEES,
-  conservativeQueue,
-  lotsToQuantity,
-  probabilisticQueue,
-  tradeThrough,
-} from '../core/sim/index.ts';
+import { conservativeQueue, lotsToQuantity, probabilisticQueue, tradeThrough } from '../core/sim/index.ts';
 import type { BacktestConfig, FillModel, InstrumentSpec, RegimeSeries, Strategy } from '../core/sim/index.ts';
 import {
   AvellanedaStoikovStrategy,
   CRYPTO_AS_OPTIONS,
-  KRX_OPTION_AS_OPTIONS,
   SIGNAL_DEFAULTS,
   SignalStrategy,
   resolveAsConfig,
 } from '../core/strategy/index.ts';
 import type { AvellanedaStoikovOptions } from '../core/strategy/index.ts';
 import { FEE_TEMPLATE, parseBacktestParams } from './backtest-params.ts';
+import { marketProfile, profileEngineSettings } from './market-profile.ts';
+import type { FillModelName, Market, MarketProfile } from './market-profile.ts';
 
-export type Market = 'krx' | 'binance';
+export type { FillModelName, Market } from './market-profile.ts';
+export { CRYPTO_CAPITAL, KRX_CAPITAL } from './market-profile.ts';
 export type StrategyName = 'as' | 'signal';
-export type FillModelName = 'trade-through' | 'queue' | 'queue-probabilistic';
-
-/** Capital the crypto account starts with (Seed B's bot: $5,000 max position, $50 daily loss, 5 % drawdown). */
-export const CRYPTO_CAPITAL = 10_000;
-/** Reference capital for KRX (KRW): the account starts at 0 cash; returns are PnL over this. */
-export const KRX_CAPITAL = 100_000_000;
 
 export interface RunSetup {
   strategy: StrategyName;
@@ -64,10 +45,12 @@ export function backtestConfig(
   market: Market,
   setup: RunSetup,
 ): { config: BacktestConfig; specs: Map<string, InstrumentSpec>; capital: number } {
+  const crypto = setup.instrument;
+  const profile = marketProfile(market, crypto);
   const pairs: Record<string, string> = {};
   for (const [key, value] of Object.entries(setup.params)) pairs[key] = String(value);
   const params = parseBacktestParams(pairs, {
-    strategy: setup.strategy === 'as' ? resolveAsConfig(...asOptions(market)) : SIGNAL_DEFAULTS,
+    strategy: setup.strategy === 'as' ? resolveAsConfig(...profile.asOptions) : SIGNAL_DEFAULTS,
     // `risk.capital` is the account's capital, which the money limits' defaults are fractions of.
     risk: { ...DEFAULT_RISK_LIMITS, capital: 0 },
     fees: FEE_TEMPLATE,
@@ -75,42 +58,35 @@ export function backtestConfig(
   const { capital: capitalParam, ...riskOverrides } = params.risk as Partial<RiskLimits> & {
     capital?: number;
   };
-  const capital = capitalParam ?? (market === 'krx' ? KRX_CAPITAL : CRYPTO_CAPITAL);
-  const crypto = setup.instrument;
-  if (market === 'binance' && !crypto)
-    throw new Error('a Binance backtest needs its instrument (venue and symbol) to pick tick, lot and fees');
-  const fees = { ...(market === 'krx' ? KRX_OPTION_FEES : crypto!.fees), ...params.fees };
+  const capital = capitalParam ?? profile.capital;
+  const fees = { ...profile.fees(crypto), ...params.fees };
   for (const [name, value] of Object.entries(fees))
     if (!Number.isFinite(value)) throw new RangeError(`fees.${name} must be a finite number, got ${value}`);
   const specs = new Map<string, InstrumentSpec>();
   const specOf = (name: string) => {
     let spec = specs.get(name);
-    if (!spec)
-      specs.set(name, (spec = market === 'krx' ? krxOptionSpec(name) : { ...cryptoSpec(crypto!), name }));
+    if (!spec) specs.set(name, (spec = profile.instrumentSpec(name, crypto)));
     return spec;
   };
+  // Crypto A&S settings follow the instrument (its tick and min notional).
   const instrumentAs =
-    market === 'binance' && setup.strategy === 'as'
-      ? cryptoAsOptions(crypto!, setup.referencePrice, params.strategy.orderSize as number | undefined)
+    crypto && setup.strategy === 'as'
+      ? cryptoAsOptions(crypto, setup.referencePrice, params.strategy.orderSize as number | undefined)
       : {};
   // Built once here so a bad value fails before the run, with the parameter's name.
   if (setup.strategy === 'as')
-    resolveAsConfig(...asOptions(market), instrumentAs, params.strategy as AvellanedaStoikovOptions);
+    resolveAsConfig(...profile.asOptions, instrumentAs, params.strategy as AvellanedaStoikovOptions);
   const config: BacktestConfig = {
     instrument: specOf,
-    strategy: (spec) => makeStrategy(setup.strategy, market, [instrumentAs, params.strategy], spec),
+    strategy: (spec) => makeStrategy(setup.strategy, profile, [instrumentAs, params.strategy], spec),
     fees,
-    fillModel: fillModel(setup.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue')),
+    fillModel: fillModel(setup.fillModel ?? profile.defaultFillModel),
     feedLatency: setup.feedLatencyMs ?? 0,
     orderLatency: setup.orderLatencyMs ?? 0,
-    riskGate: new LimitRiskGate(riskLimits(market, capital, riskOverrides)),
+    riskGate: new LimitRiskGate({ ...profile.riskDefaults(capital), ...riskOverrides }),
     regimes: setup.regimes,
-    initialCash: market === 'krx' ? 0 : capital,
-    dayStartOffsetMs: market === 'krx' ? 9 * 3600_000 : 0,
-    // The risk gate's trading day: the KRX session date in KST (KRX has no session across midnight).
-    tradingDayOf: market === 'krx' ? kstDateOf : undefined,
+    ...profileEngineSettings(profile, capital),
     snapshots: setup.snapshots ?? 'traded',
-    snapshotWhen: market === 'krx' ? krxRegularSession : undefined,
     onProgress: setup.onProgress,
   };
   return { config, specs, capital };
@@ -118,19 +94,19 @@ export function backtestConfig(
 
 function makeStrategy(
   name: StrategyName,
-  market: 'krx' | 'binance',
+  profile: MarketProfile,
   [instrumentAs, options]: [AvellanedaStoikovOptions, Record<string, unknown>],
   spec: InstrumentSpec,
 ): Strategy {
   if (name === 'signal') {
-    if (market !== 'krx')
+    if (!profile.signalStrategy)
       throw new Error(
         'the signal strategy trades minute bars of KRX options (the feature module is KRX-specific)',
       );
     return new SignalStrategy(options);
   }
   return new AvellanedaStoikovStrategy(
-    ...asOptions(market),
+    ...profile.asOptions,
     instrumentAs,
     options as AvellanedaStoikovOptions,
     { name: `as:${spec.name}` },
@@ -169,13 +145,6 @@ function cryptoAsOptions(
   return { ...options, orderSize: needed };
 }
 
-/** The A&S options of a market, before the user's parameters. */
-function asOptions(market: 'krx' | 'binance'): AvellanedaStoikovOptions[] {
-  // On KRX ticks the strategy wakes on its own code's trades only (no 1 s timer across hundreds of quiet
-  // codes and every night); `wakeIntervalMs` in the parameters brings the timer back.
-  return market === 'krx' ? [KRX_OPTION_AS_OPTIONS, { wakeIntervalMs: 0 }] : [CRYPTO_AS_OPTIONS];
-}
-
 function fillModel(name: FillModelName): FillModel {
   switch (name) {
     case 'trade-through':
@@ -185,29 +154,4 @@ function fillModel(name: FillModelName): FillModel {
     case 'queue-probabilistic':
       return probabilisticQueue();
   }
-}
-
-/**
- * Risk limits per market, in its currency: the money limits are fractions of the capital
- * (KRX_CAPITAL_FRACTIONS, CRYPTO_CAPITAL_FRACTIONS); `risk.*` parameters override them.
- */
-function riskLimits(
-  market: 'krx' | 'binance',
-  capital: number,
-  overrides: Partial<RiskLimits>,
-): Partial<RiskLimits> {
-  const base: Partial<RiskLimits> =
-    market === 'krx'
-      ? {
-          // KRW. Seed B's limits are in USD for a crypto bot; these are their KOSPI200-option analogues.
-          ...capitalRiskLimits(capital, KRX_CAPITAL_FRACTIONS),
-          // Options trade sparsely: a quiet code is not stale data.
-          maxDataAgeMs: Infinity,
-          // One account quotes every listed code: the order-rate limit is the account's, not a code's.
-          maxOrdersPerWindow: 1_000,
-        }
-      : // USD, Seed B's bot at $10,000: $5,000 max position, $50 max loss, 5 % drawdown. A market maker on a
-        // book that moves many times a second requotes often: 300 orders per 10 s before the rate limit halts it.
-        { ...capitalRiskLimits(capital, CRYPTO_CAPITAL_FRACTIONS), maxOrdersPerWindow: 300 };
-  return { ...base, ...overrides };
 }

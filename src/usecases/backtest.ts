@@ -23,30 +23,27 @@ import { binanceInstrument, parseInstrumentOverride } from '../core/market/instr
 import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
 import { krxTradeEvents } from '../core/market/krx-events.ts';
 import type { TradeTick } from '../core/market/krx-events.ts';
-import { optionTickSize } from '../core/market/krx-contract.ts';
-import { BTCUSDT_SPEC } from '../core/market/instrument-specs.ts';
 import { kstToUtcMs } from '../core/market/kst.ts';
 import type { Platform } from '../core/platform.ts';
 import {
   bookSyncSection,
   computeRunMetrics,
-  krxRegularSession,
   midPath,
   renderHtmlReport,
   riskTimelineLines,
   tagRegimes,
-  UTC_ZONE,
-  utcDateOf,
 } from '../core/report/index.ts';
 import { LimitRiskGate } from '../core/risk/index.ts';
 import type { RiskTimeline } from '../core/risk/index.ts';
 import type { MarketTradePoint, RunMetrics } from '../core/report/index.ts';
-import { KRW, USDT } from '../core/report/format.ts';
+import { CURRENCIES } from '../core/report/format.ts';
 import { runBacktestInterruptibly } from '../core/sim/index.ts';
 import type { BacktestResult, SnapshotRecord, TradeLogEntry } from '../core/sim/index.ts';
 import { readKrxXmlAll } from '../core/xml/krx-xml-reader.ts';
 import { backtestConfig } from './backtest-setup.ts';
 import type { FillModelName, StrategyName } from './backtest-setup.ts';
+import { marketProfile } from './market-profile.ts';
+import type { MarketProfile } from './market-profile.ts';
 import { expandMarketPaths } from './read-market-files.ts';
 import { regimeInput } from './regime-input.ts';
 import type { RegimeSources } from './regime-input.ts';
@@ -144,7 +141,10 @@ export async function runBacktestRequest(
     .update(JSON.stringify({ ...request, onProgress: undefined, signal: undefined }))
     .digest('hex')
     .slice(0, 12)}`;
-  const snapshotNames = market === 'krx' ? busiestCodes(events, request.snapshotCodes ?? 5) : undefined;
+  const profile = marketProfile(market, loaded.instrument);
+  const snapshotNames = profile.snapshotsOfBusiest
+    ? busiestCodes(events, request.snapshotCodes ?? 5)
+    : undefined;
   const {
     config,
     specs,
@@ -170,27 +170,27 @@ export async function runBacktestRequest(
     config.riskGate instanceof LimitRiskGate
       ? config.riskGate.timeline()
       : { days: [], episodes: [], omittedEpisodes: 0 };
-  const zone = market === 'krx' ? { label: 'KST', offsetMs: 9 * 3600_000 } : UTC_ZONE;
+  const zone = profile.zone;
   const portfolio = portfolioSnapshots(result);
   const focus = focusInstrument(result, events);
-  const tagged = tagRegimes(midPath(focus.snapshots, market === 'krx' ? krxRegularSession : undefined));
+  const tagged = tagRegimes(midPath(focus.snapshots, profile.inSession));
   const trades = result.tradeLog.map((entry) => ({ ...entry, instrument: PORTFOLIO }));
-  const capital = market === 'krx' ? accountCapital : accountCapital * specs.size;
+  const capital = profile.portfolioCapital(accountCapital, specs.size);
   const metrics = computeRunMetrics(
     {
       trades,
       snapshots: portfolio,
       initialCapital: capital,
       ordersSent: result.stats.ordersSent,
-      equityAtStart: market === 'krx' ? 0 : accountCapital * specs.size,
+      equityAtStart: profile.equityAtStart(accountCapital, specs.size),
     },
     {
       instrument: PORTFOLIO,
       regimes: regimes ?? tagged,
-      inSession: market === 'krx' ? krxRegularSession : undefined,
-      dayOf: market === 'krx' ? undefined : utcDateOf,
-      tradingDaysPerYear: market === 'krx' ? 252 : 365,
-      sessionSecondsPerDay: market === 'krx' ? 25_200 : 86_400,
+      inSession: profile.inSession,
+      dayOf: profile.dayOf,
+      tradingDaysPerYear: profile.tradingDaysPerYear,
+      sessionSecondsPerDay: profile.sessionSecondsPerDay,
     },
   );
   const html = renderHtmlReport({
@@ -199,13 +199,13 @@ export async function runBacktestRequest(
       strategy: strategyLabel(request.strategy),
       parameters: {
         ...request.params,
-        fillModel: request.fillModel ?? (market === 'krx' ? 'trade-through' : 'queue'),
+        fillModel: request.fillModel ?? profile.defaultFillModel,
         regimes: request.regimes ?? 'none',
       },
       dataSource: loaded.dataSource,
-      notes: instrumentNotes(result, market),
-      currency: market === 'krx' ? KRW : USDT,
-      priceTick: market === 'krx' ? optionTickSize : (loaded.instrument?.tickSize ?? BTCUSDT_SPEC.tickSize),
+      notes: instrumentNotes(result, profile),
+      currency: CURRENCIES[profile.currency],
+      priceTick: profile.priceTick(loaded.instrument),
     },
     metrics,
     trades,
@@ -228,7 +228,7 @@ export async function runBacktestRequest(
     progress('writing mm_trades and mm_snapshots');
     lakeSnapshots = await writeRun(
       platform,
-      { runId, strategy: request.strategy, dateZone: market === 'krx' ? 'kst' : 'utc' },
+      { runId, strategy: request.strategy, dateZone: profile.dateZone },
       result.tradeLog,
       result.snapshots,
     );
@@ -441,8 +441,8 @@ function focusInstrument(result: BacktestResult, events: EventColumns) {
   return { instrument, snapshots, trades, marketTrades, window: { startMs, endMs: startMs + 30 * 60_000 } };
 }
 
-function instrumentNotes(result: BacktestResult, market: 'krx' | 'binance'): string[] {
-  const currency = market === 'krx' ? 'KRW' : 'USDT';
+function instrumentNotes(result: BacktestResult, profile: MarketProfile): string[] {
+  const currency = profile.currency;
   const rows = [...result.instruments].sort((a, b) => b.fills - a.fills).slice(0, 12);
   return [
     `Portfolio of ${result.instruments.length} instruments; equity and gross position are summed over them (currency ${currency}).`,

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Platform } from '../core/platform.ts';
 import type { BacktestSummary } from './backtest.ts';
 import type { FinalizeOutput } from './research/finalize.ts';
+import { marketProfile } from './market-profile.ts';
 
 const RunEntrySchema = z.object({
   id: z.string().min(1),
@@ -129,7 +130,7 @@ export function saveBacktestReport(
     data: summary.dataSource,
     value: Number.isFinite(summary.metrics.totalPnl) ? summary.metrics.totalPnl : null,
     measure: 'pnl',
-    currency: summary.market === 'krx' ? 'KRW' : 'USDT',
+    currency: marketProfile(summary.market, summary.instrument).currency,
     report: path,
   });
   return path;

@@ -44,6 +44,9 @@ export interface Currency {
 export const KRW: Currency = Object.freeze({ code: 'KRW', decimals: 0, feeDecimals: 0 });
 export const USDT: Currency = Object.freeze({ code: 'USDT', decimals: 2, feeDecimals: 4 });
 
+/** The currencies by code. */
+export const CURRENCIES: Readonly<Record<'KRW' | 'USDT', Currency>> = Object.freeze({ KRW, USDT });
+
 /** An amount of money: 1234567.4 KRW → "1,234,567" ("1,234,567 KRW" with `unit`). */
 export function formatMoney(
   value: number,

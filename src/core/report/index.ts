@@ -1,6 +1,5 @@
 /** Run reports: metrics, post-hoc regime tags and the self-contained HTML report. */
 export { computeRunMetrics, DEFAULT_METRICS_OPTIONS, onCapital, utcDateOf } from './metrics.ts';
-export { krxRegularSession } from '../market/krx-session.ts';
 export type { DailyPnl, MetricsOptions, ReturnBasis, ReturnStats, RunMetrics, RunRecord } from './metrics.ts';
 export { maxDrawdown, periodCloses, simpleReturns } from './equity.ts';
 export type { Drawdown, PeriodClose } from './equity.ts';
