@@ -29,8 +29,11 @@ export const FEE_TEMPLATE: Readonly<Required<FeeSchedule>> = Object.freeze({
   takerPerUnit: 0,
 });
 
+/** A parameter's value: text from the command line, or a number or boolean from a study (kept as it is). */
+export type ParamInput = string | number | boolean;
+
 export function parseBacktestParams(
-  pairs: Record<string, string>,
+  pairs: Readonly<Record<string, ParamInput>>,
   templates: ParamTemplates,
 ): BacktestParams {
   const out: BacktestParams = { strategy: {}, risk: {}, fees: {} };
@@ -58,14 +61,27 @@ export function parseBacktestParams(
   return out;
 }
 
-/** The value as its setting's type (the template value's; a setting without a default takes a number). */
-function typed(key: string, raw: string, example: unknown): unknown {
+/**
+ * The value as its setting's type (the template value's; a setting without a default takes a number).
+ * Text is parsed; a number or boolean from a study must already have the type, and stays as it is.
+ */
+function typed(key: string, value: ParamInput, example: unknown): unknown {
   if (isObject(example))
     throw new RangeError(
       `parameter ${JSON.stringify(key)} is a group: set one of its fields (${Object.keys(example).join(', ')})`,
     );
   if (Array.isArray(example))
     throw new RangeError(`parameter ${JSON.stringify(key)} is a list and cannot be set with --param`);
+  if (typeof value !== 'string') {
+    const wanted =
+      typeof example === 'boolean' ? 'boolean' : typeof example === 'string' ? 'string' : 'number';
+    if (typeof value !== wanted || Number.isNaN(value))
+      throw new RangeError(
+        `parameter ${JSON.stringify(key)} takes a ${wanted}, got ${JSON.stringify(value)}`,
+      );
+    return value;
+  }
+  const raw = value;
   if (typeof example === 'boolean') {
     if (raw === 'true' || raw === 'false') return raw === 'true';
     throw new RangeError(`parameter ${JSON.stringify(key)} takes true or false, got ${JSON.stringify(raw)}`);

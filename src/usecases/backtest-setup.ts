@@ -47,9 +47,8 @@ export function backtestConfig(
 ): { config: BacktestConfig; specs: Map<string, InstrumentSpec>; capital: number } {
   const crypto = setup.instrument;
   const profile = marketProfile(market, crypto);
-  const pairs: Record<string, string> = {};
-  for (const [key, value] of Object.entries(setup.params)) pairs[key] = String(value);
-  const params = parseBacktestParams(pairs, {
+  // Values stay what they are: a study's numbers are never turned into text and back.
+  const params = parseBacktestParams(setup.params, {
     strategy: setup.strategy === 'as' ? resolveAsConfig(...profile.asOptions) : SIGNAL_DEFAULTS,
     // `risk.capital` is the account's capital, which the money limits' defaults are fractions of.
     risk: { ...DEFAULT_RISK_LIMITS, capital: 0 },

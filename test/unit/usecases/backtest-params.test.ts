@@ -8,7 +8,7 @@ const templates = {
   risk: DEFAULT_RISK_LIMITS,
   fees: FEE_TEMPLATE,
 };
-const parse = (pairs: Record<string, string>) => parseBacktestParams(pairs, templates);
+const parse = (pairs: Record<string, string | number | boolean>) => parseBacktestParams(pairs, templates);
 
 describe('backtest --param parsing', () => {
   it('types values by the setting and nests dotted keys into their group', () => {
@@ -63,5 +63,16 @@ describe('backtest --param parsing', () => {
       gamma: 2,
     });
     expect(config.regimes.presets.low_vol).toEqual(templates.strategy.regimes.presets.low_vol);
+  });
+
+  it('keeps a study's numbers and booleans as they are, and refuses one of the wrong type', () => {
+    const gamma = 0.1 + 0.2; // not a number that survives every text round trip unchanged in every writer
+    const { strategy, risk } = parse({ gamma, postOnly: false, 'risk.maxDailyLoss': Infinity });
+    expect(strategy.gamma).toBe(gamma);
+    expect(strategy.postOnly).toBe(false);
+    expect(risk.maxDailyLoss).toBe(Infinity);
+    expect(() => parse({ postOnly: 1 })).toThrow('parameter "postOnly" takes a boolean, got 1');
+    expect(() => parse({ gamma: true })).toThrow('parameter "gamma" takes a number, got true');
+    expect(() => parse({ gamma: NaN })).toThrow('parameter "gamma" takes a number, got null');
   });
 });
