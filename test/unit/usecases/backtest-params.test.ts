@@ -65,8 +65,8 @@ describe('backtest --param parsing', () => {
     expect(config.regimes.presets.low_vol).toEqual(templates.strategy.regimes.presets.low_vol);
   });
 
-  it('keeps a study's numbers and booleans as they are, and refuses one of the wrong type', () => {
-    const gamma = 0.1 + 0.2; // not a number that survives every text round trip unchanged in every writer
+  it("keeps a study's numbers and booleans as they are, and refuses one of the wrong type", () => {
+    const gamma = 0.1 + 0.2;
     const { strategy, risk } = parse({ gamma, postOnly: false, 'risk.maxDailyLoss': Infinity });
     expect(strategy.gamma).toBe(gamma);
     expect(strategy.postOnly).toBe(false);
