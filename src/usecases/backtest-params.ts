@@ -77,7 +77,7 @@ function typed(key: string, value: ParamInput, example: unknown): unknown {
       typeof example === 'boolean' ? 'boolean' : typeof example === 'string' ? 'string' : 'number';
     if (typeof value !== wanted || Number.isNaN(value))
       throw new RangeError(
-        `parameter ${JSON.stringify(key)} takes a ${wanted}, got ${JSON.stringify(value)}`,
+        `parameter ${JSON.stringify(key)} takes a ${wanted}, got ${String(value)}`,
       );
     return value;
   }

@@ -73,6 +73,6 @@ describe('backtest --param parsing', () => {
     expect(risk.maxDailyLoss).toBe(Infinity);
     expect(() => parse({ postOnly: 1 })).toThrow('parameter "postOnly" takes a boolean, got 1');
     expect(() => parse({ gamma: true })).toThrow('parameter "gamma" takes a number, got true');
-    expect(() => parse({ gamma: NaN })).toThrow('parameter "gamma" takes a number, got null');
+    expect(() => parse({ gamma: NaN })).toThrow('parameter "gamma" takes a number, got NaN');
   });
 });
