@@ -10,7 +10,10 @@ import { readBinanceCapture } from '../src/core/market/binance/index.ts';
 import type { EventColumns } from '../src/core/market/events.ts';
 import { BTCUSDT_SPEC, spotSpec } from '../src/core/market/instrument-specs.ts';
 import type { BacktestConfig, BacktestResult } from '../src/core/sim/config.ts';
-import { runBacktest } from '../src/core/sim/engine.ts';
+import { runBacktest as runCurrent } from '../src/core/sim/engine.ts';
+import { runBacktest as runLegacy } from './legacy-engine/engine.ts';
+import { conservativeQueue as legacyConservativeQueue } from './legacy-engine/queue-fill.ts';
+import { tradeThrough as legacyTradeThrough } from './legacy-engine/trade-through.ts';
 import { BINANCE_SPOT_FEES } from '../src/core/market/fees.ts';
 import type { FillModel } from '../src/core/sim/fill-model.ts';
 import { conservativeQueue } from '../src/core/sim/queue-fill.ts';
@@ -119,9 +122,11 @@ export async function loadEvents(data: EngineCase['data']): Promise<EventColumns
   return (await readBinanceCapture(createReadStream(CAPTURE).pipe(createGunzip()))).events;
 }
 
-export function runCase(events: EventColumns, c: EngineCase): BacktestResult {
+/** Which engine runs a case: the one in src/core/sim, or the frozen copy from before its split. */
+export type EngineBuild = 'current' | 'legacy';
+
+export function runCase(events: EventColumns, c: EngineCase, build: EngineBuild = 'current'): BacktestResult {
   const lot = c.data === 'synthetic' ? 1 : 0.01;
-  const fillModel: FillModel = c.fill === 'trade-through' ? tradeThrough() : conservativeQueue();
   const extra: Partial<BacktestConfig> = c.latency
     ? { feedLatency: c.latency.feedMs, orderLatency: c.latency.orderMs }
     : {};
@@ -137,11 +142,18 @@ export function runCase(events: EventColumns, c: EngineCase): BacktestResult {
           gamma: 0.1,
           wakeOn: c.strategy === 'as-touch' ? 'touch' : 'event',
         });
-  return runBacktest(events, {
-    instrument: (name) => (name === 'BTCUSDT' ? BTCUSDT_SPEC : spotSpec(name, 0.01, 0.001)),
+  const config = {
+    instrument: (name: string) => (name === 'BTCUSDT' ? BTCUSDT_SPEC : spotSpec(name, 0.01, 0.001)),
     strategy,
     fees: BINANCE_SPOT_FEES,
-    fillModel,
     ...extra,
-  });
+  };
+  // Each build with its own fill models: they work on that build's order and book classes.
+  if (build === 'legacy')
+    return runLegacy(events, {
+      ...config,
+      fillModel: c.fill === 'trade-through' ? legacyTradeThrough() : legacyConservativeQueue(),
+    }) as unknown as BacktestResult;
+  const fillModel: FillModel = c.fill === 'trade-through' ? tradeThrough() : conservativeQueue();
+  return runCurrent(events, { ...config, fillModel });
 }

@@ -8,7 +8,9 @@
  *     best bid, best ask or mid moves, on its fills, every second) and woken on every event;
  *   - the same on the bundled BTCUSDT capture (BBO + trades + depth).
  * Each case runs in its own process (see engine-cases.ts for why). The figures include everything a run
- * produces: fills, the trade log, per-second snapshots. Prints figures; asserts nothing.
+ * produces: fills, the trade log, per-second snapshots. Each case runs on the engine in src/core/sim and
+ * on the frozen copy of the engine from before its split (bench/legacy-engine), one after the other, so
+ * the two are measured in the same run on the same machine state. Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,15 +38,17 @@ export async function run(): Promise<BenchResult[]> {
     unit: 'events/s',
   });
   for (const [index, c] of ENGINE_CASES.entries()) {
-    const child = spawnSync(process.execPath, [CHILD, String(index)], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`engine case ${c.name} failed: ${child.stderr}`);
-    const f = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as CaseFigures;
-    const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
-    results.push({
-      name: `${c.name} (${k(f.events)} events, ${k(f.strategyCalls)} strategy calls, ${k(f.fills)} fills, ${k(f.orders)} orders)`,
-      value: f.perSecond,
-      unit: 'events/s',
-    });
+    for (const build of ['current', 'legacy'] as const) {
+      const child = spawnSync(process.execPath, [CHILD, String(index), build], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`engine case ${c.name} (${build}) failed: ${child.stderr}`);
+      const f = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as CaseFigures;
+      const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
+      results.push({
+        name: `${c.name} [${build}] (${k(f.events)} events, ${k(f.strategyCalls)} strategy calls, ${k(f.fills)} fills, ${k(f.orders)} orders)`,
+        value: f.perSecond,
+        unit: 'events/s',
+      });
+    }
   }
   return results;
 }
