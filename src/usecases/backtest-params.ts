@@ -76,9 +76,7 @@ function typed(key: string, value: ParamInput, example: unknown): unknown {
     const wanted =
       typeof example === 'boolean' ? 'boolean' : typeof example === 'string' ? 'string' : 'number';
     if (typeof value !== wanted || Number.isNaN(value))
-      throw new RangeError(
-        `parameter ${JSON.stringify(key)} takes a ${wanted}, got ${String(value)}`,
-      );
+      throw new RangeError(`parameter ${JSON.stringify(key)} takes a ${wanted}, got ${String(value)}`);
     return value;
   }
   const raw = value;
