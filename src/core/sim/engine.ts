@@ -67,19 +67,10 @@ import { toLatencyModel } from './latency.ts';
 import type { LatencyModel } from './latency.ts';
 import { floorToLot, LOT_TOLERANCE, snapToLot } from './lots.ts';
 import { canonicalPrice, ORDER_DONE, ORDER_LIVE, SimOrder, truncate } from './orders.ts';
+import { Recorder } from './recorder.ts';
 import { TimeQueue } from './time-queue.ts';
 import { tradeThrough } from './trade-through.ts';
-import type {
-  Decision,
-  Fill,
-  QuoteIntent,
-  RegimeSeries,
-  RiskGate,
-  RiskInputs,
-  Side,
-  SnapshotRecord,
-  TradeLogEntry,
-} from '../trading/types.ts';
+import type { Decision, QuoteIntent, RegimeSeries, RiskGate, RiskInputs, Side } from '../trading/types.ts';
 
 /** Progress is reported every 2^20 events (a mask test on the hot path, nothing more). */
 const PROGRESS_MASK = (1 << 20) - 1;
@@ -166,7 +157,6 @@ class Backtest implements FillSink {
   private readonly postOnly: boolean;
   private readonly slippageTicks: number;
   private readonly depthLevels: number;
-  private readonly horizonMs: number;
   private readonly dayOffsetMs: number;
   private readonly tradingDayOf: ((ts: number) => string) | undefined;
   private readonly endMs: number;
@@ -192,9 +182,6 @@ class Backtest implements FillSink {
   private readonly snapshotWhen?: (endMs: number) => boolean;
   private readonly onProgress?: (processed: number, total: number) => void;
   private nextHousekeepingMs = Infinity;
-  private readonly profitQueue: TradeLogEntry[] = [];
-  private readonly profitRuntimes: InstrumentRuntime[] = [];
-  private profitHead = 0;
 
   private scratchPrices = new Float64Array(16);
   private scratchMatched = new Uint8Array(16);
@@ -214,12 +201,7 @@ class Backtest implements FillSink {
   private dayStartEquity = NaN;
   private peakEquity = -Infinity;
 
-  private readonly fills: Fill[] = [];
-  private readonly tradeLog: TradeLogEntry[] = [];
-  private readonly snapshots: SnapshotRecord[] = [];
-  private readonly portfolioTs: number[] = [];
-  private readonly portfolioEquity: number[] = [];
-  private readonly portfolioGross: number[] = [];
+  private readonly recorder: Recorder;
   private readonly stats: RunStats;
 
   constructor(events: EventColumns, config: BacktestConfig) {
@@ -235,7 +217,11 @@ class Backtest implements FillSink {
     this.postOnly = config.postOnly ?? true;
     this.slippageTicks = config.marketSlippageTicks ?? 1;
     this.depthLevels = config.depthLevels ?? 5;
-    this.horizonMs = config.profitHorizonMs ?? 60_000;
+    this.recorder = new Recorder({
+      horizonMs: config.profitHorizonMs ?? 60_000,
+      depthLevels: this.depthLevels,
+      regimes: this.regimes,
+    });
     this.dayOffsetMs = config.dayStartOffsetMs ?? 0;
     this.tradingDayOf = config.tradingDayOf;
     const n = events.length;
@@ -558,37 +544,23 @@ class Backtest implements FillSink {
     const realized = account.apply(side, price, quantity, fee);
     this.grossPosition += Math.abs(account.position) - before;
     this.remark(runtime);
-    const liquidity = maker ? 'maker' : 'taker';
-    const fill: Fill = { ts, instrument: runtime.name, orderId, side, price, quantity, liquidity, fee };
-    this.fills.push(fill);
-    const market = runtime.exchange;
-    const entry: TradeLogEntry = {
+    const { fill, profitDueMs } = this.recorder.execution({
+      runtime,
       ts,
-      instrument: runtime.name,
-      side: side === 1 ? 'buy' : 'sell',
+      orderId,
+      side,
       price,
       quantity,
-      cost: notional,
-      fee: fee > 0 ? fee : 0,
-      rebate: fee < 0 ? -fee : 0,
-      realizedPnl: realized,
-      positionAfter: account.position,
-      liquidity,
-      spreadAtTrade: ourSpread,
-      volatility: runtime.recordedVolatility(),
-      regime: this.regimes?.at(ts) ?? '',
-      orderbookImbalance: market.imbalance(this.depthLevels),
-      midAtTrade: market.mid(),
-      profitable: undefined,
+      maker,
+      notional,
+      fee,
+      realized,
+      ourSpread,
       note,
-    };
-    this.tradeLog.push(entry);
+    });
     // A 'touch' strategy hears of its fills at once (as of the fill, like its account).
     if (runtime.wakeOnTouch) this.markDirty(runtime, ts);
-    this.profitQueue.push(entry);
-    this.profitRuntimes.push(runtime);
-    const due = ts + this.horizonMs;
-    if (due < this.nextHousekeepingMs) this.nextHousekeepingMs = due;
+    if (profitDueMs < this.nextHousekeepingMs) this.nextHousekeepingMs = profitDueMs;
     const stats = this.stats;
     stats.fills++;
     runtime.fills++;
@@ -917,26 +889,9 @@ class Backtest implements FillSink {
       this.second(this.nextSnapshotMs);
       this.nextSnapshotMs += 1000;
     }
-    this.settleProfits(t);
-    const head = this.profitHead < this.profitQueue.length ? this.profitQueue[this.profitHead]! : undefined;
-    const due = head === undefined ? Infinity : head.ts + this.horizonMs;
+    this.recorder.settleProfits(t);
+    const due = this.recorder.nextProfitDueMs();
     this.nextHousekeepingMs = due < this.nextSnapshotMs ? due : this.nextSnapshotMs;
-  }
-
-  private settleProfits(t: number): void {
-    const queue = this.profitQueue;
-    const horizon = this.horizonMs;
-    while (this.profitHead < queue.length) {
-      const entry = queue[this.profitHead]!;
-      if (entry.ts + horizon > t) break;
-      const runtime = this.profitRuntimes[this.profitHead]!;
-      this.profitHead++;
-      const mid = runtime.exchange.mid();
-      if (mid !== mid) continue;
-      const direction = entry.side === 'buy' ? 1 : -1;
-      const pnl = direction * (mid - entry.price) * entry.quantity * runtime.spec.multiplier;
-      entry.profitable = pnl - (entry.fee - entry.rebate) > 0;
-    }
   }
 
   /** The end of one second (`end`, exclusive): σ for tracked instruments, snapshots. */
@@ -954,42 +909,12 @@ class Backtest implements FillSink {
       this.secondsSinceResync = 0;
       this.resyncPortfolio();
     }
-    this.portfolioTs.push(end);
-    this.portfolioEquity.push(this.equityExchange);
-    this.portfolioGross.push(this.grossPosition);
-    const snapshotted = this.snapshotted;
-    if (snapshotted.length === 0) return;
-    const regime = this.regimes?.at(end) ?? '';
-    const levels = this.depthLevels;
-    let taken = 0;
-    for (let i = 0; i < snapshotted.length; i++) {
-      const runtime = snapshotted[i]!;
-      const market = runtime.exchange;
-      const mid = market.mid();
-      // An instrument has nothing to record before its first price (a KRX code before its first trade).
-      if (!Number.isFinite(mid)) continue;
-      const bid = market.bestBid();
-      const ask = market.bestAsk();
-      taken++;
-      this.snapshots.push({
-        ts: end,
-        instrument: runtime.name,
-        mid,
-        spread: ask - bid,
-        bid,
-        ask,
-        quoteBid: runtime.live.bestBid(),
-        quoteAsk: runtime.live.bestAsk(),
-        position: runtime.account.position,
-        volatility: runtime.recordedVolatility(),
-        bidDepth: market.depth(1, levels),
-        askDepth: market.depth(-1, levels),
-        imbalance: market.imbalance(levels),
-        equity: runtime.equityAt(mid),
-        regime,
-      });
-    }
-    this.stats.snapshots += taken;
+    this.stats.snapshots += this.recorder.second(
+      end,
+      this.equityExchange,
+      this.grossPosition,
+      this.snapshotted,
+    );
   }
 
   finish(): BacktestResult {
@@ -1001,7 +926,7 @@ class Backtest implements FillSink {
         this.second(this.nextSnapshotMs);
         this.nextSnapshotMs += 1000;
       }
-      this.settleProfits(endMs);
+      this.recorder.settleProfits(endMs);
     }
     const instruments: InstrumentResult[] = [];
     const totals = { equity: 0, cash: 0, realizedPnl: 0, unrealizedPnl: 0, feesPaid: 0 };
@@ -1032,14 +957,10 @@ class Backtest implements FillSink {
       totals.feesPaid += result.feesPaid;
     }
     return {
-      fills: this.fills,
-      tradeLog: this.tradeLog,
-      snapshots: this.snapshots,
-      portfolio: {
-        ts: Float64Array.from(this.portfolioTs),
-        equity: Float64Array.from(this.portfolioEquity),
-        grossPosition: Float64Array.from(this.portfolioGross),
-      },
+      fills: this.recorder.fills,
+      tradeLog: this.recorder.tradeLog,
+      snapshots: this.recorder.snapshots,
+      portfolio: this.recorder.portfolio(),
       instruments,
       totals,
       stats: this.stats,
