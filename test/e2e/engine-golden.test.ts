@@ -57,12 +57,14 @@ const CASES: Record<string, Omit<BacktestRequest, 'writeLake'>> = {
   },
 };
 
-/** What a run is, without what varies from run to run (time taken, report paths). */
+/**
+ * What a run is, without what varies from run to run or checkout to checkout (time taken, report paths,
+ * the run id, which hashes the request and so the data files' absolute paths).
+ */
 function canonical(summary: BacktestSummary) {
   const { result } = summary;
   const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
   return {
-    runId: summary.runId,
     events: summary.events,
     instruments: summary.instruments,
     stats: result.stats,
