@@ -10,7 +10,7 @@ import { readBinanceCapture } from '../src/core/market/binance/index.ts';
 import type { EventColumns } from '../src/core/market/events.ts';
 import { BTCUSDT_SPEC, spotSpec } from '../src/core/market/instrument-specs.ts';
 import type { BacktestConfig, BacktestResult } from '../src/core/sim/config.ts';
-import { runBacktest as runCurrent } from '../src/core/sim/engine.ts';
+import { runBacktest as runCurrent } from '../src/core/sim/driver.ts';
 import { runBacktest as runLegacy } from './legacy-engine/engine.ts';
 import { conservativeQueue as legacyConservativeQueue } from './legacy-engine/queue-fill.ts';
 import { tradeThrough as legacyTradeThrough } from './legacy-engine/trade-through.ts';

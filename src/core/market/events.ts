@@ -201,3 +201,94 @@ export function isTimeOrdered(events: EventColumns): boolean {
   for (let i = 1; i < events.length; i++) if (events.ts[i]! < events.ts[i - 1]!) return false;
   return true;
 }
+
+/**
+ * Event columns that grow as chunks are appended: a feed pushed in as it arrives, a stream read in
+ * pieces. A chunk's instruments are mapped onto this table's by name (new names are added in the chunk's
+ * order), so a chunk may name an instrument never seen before. Growth doubles: amortised O(1) per event.
+ * Readers must take the columns afresh after an append (they are replaced when they grow).
+ */
+export class GrowingEventColumns implements EventColumns {
+  length = 0;
+  readonly instruments: string[] = [];
+  ts = new Float64Array(1024);
+  kind = new Uint8Array(1024);
+  instrument = new Uint16Array(1024);
+  price = new Float64Array(1024);
+  size = new Float64Array(1024);
+  price2 = new Float64Array(1024);
+  size2 = new Float64Array(1024);
+  side = new Int8Array(1024);
+  flags = new Uint8Array(1024);
+  private readonly ids = new Map<string, number>();
+
+  /** Appends a chunk; its events must not be older than the last one appended. */
+  append(chunk: EventColumns): void {
+    const ids = chunk.instruments.map((name) => {
+      let id = this.ids.get(name);
+      if (id === undefined) {
+        id = this.instruments.length;
+        if (id > 0xffff) throw new RangeError('more than 65,536 instruments in one event stream');
+        this.ids.set(name, id);
+        this.instruments.push(name);
+      }
+      return id;
+    });
+    const n = chunk.length;
+    if (n === 0) return;
+    const last = this.length > 0 ? this.ts[this.length - 1]! : -Infinity;
+    if (chunk.ts[0]! < last)
+      throw new RangeError(
+        `events out of order: a chunk starts at ${chunk.ts[0]} before the last event appended (${last})`,
+      );
+    const at = this.length;
+    if (at + n > this.ts.length) this.grow(at + n);
+    this.ts.set(chunk.ts.subarray(0, n), at);
+    this.kind.set(chunk.kind.subarray(0, n), at);
+    this.price.set(chunk.price.subarray(0, n), at);
+    this.size.set(chunk.size.subarray(0, n), at);
+    this.price2.set(chunk.price2.subarray(0, n), at);
+    this.size2.set(chunk.size2.subarray(0, n), at);
+    this.side.set(chunk.side.subarray(0, n), at);
+    this.flags.set(chunk.flags.subarray(0, n), at);
+    for (let i = 0; i < n; i++) this.instrument[at + i] = ids[chunk.instrument[i]!]!;
+    this.length = at + n;
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.ts.length;
+    while (capacity < needed) capacity *= 2;
+    const grown = <T extends Float64Array | Uint8Array | Uint16Array | Int8Array>(column: T): T => {
+      const next = new (column.constructor as new (n: number) => T)(capacity);
+      next.set(column.subarray(0, this.length) as never);
+      return next;
+    };
+    this.ts = grown(this.ts);
+    this.kind = grown(this.kind);
+    this.instrument = grown(this.instrument);
+    this.price = grown(this.price);
+    this.size = grown(this.size);
+    this.price2 = grown(this.price2);
+    this.size2 = grown(this.size2);
+    this.side = grown(this.side);
+    this.flags = grown(this.flags);
+  }
+}
+
+/** Event `i` of a table as a one-event table (the same instruments list): for feeding a stream by hand. */
+export function eventAt(events: EventColumns, i: number, count = 1): EventColumns {
+  const end = Math.min(events.length, i + count);
+  return {
+    length: end - i,
+    instruments: events.instruments,
+    ts: events.ts.subarray(i, end),
+    kind: events.kind.subarray(i, end),
+    instrument: events.instrument.subarray(i, end),
+    price: events.price.subarray(i, end),
+    size: events.size.subarray(i, end),
+    price2: events.price2.subarray(i, end),
+    size2: events.size2.subarray(i, end),
+    side: events.side.subarray(i, end),
+    flags: events.flags.subarray(i, end),
+  };
+}

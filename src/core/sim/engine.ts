@@ -56,8 +56,8 @@
  * keep it undefined. One SnapshotRecord per whole second per snapshot instrument, stamped at the end of the
  * second (exclusive) with the state just before that instant, from the first event's second to the last's.
  */
-import { InterruptedError, yieldEvery } from '../concurrency/interrupt.ts';
 import { EVENT_BBO, EVENT_DEPTH, EVENT_TRADE } from '../market/events.ts';
+import { GrowingEventColumns } from '../market/events.ts';
 import type { EventColumns } from '../market/events.ts';
 import type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
 import { feeOf, resolveFees } from '../market/fees.ts';
@@ -72,37 +72,15 @@ import { TimeQueue } from './time-queue.ts';
 import { tradeThrough } from './trade-through.ts';
 import type { Decision, QuoteIntent, RegimeSeries, RiskGate, RiskInputs, Side } from '../trading/types.ts';
 
+/** What `advance` stopped at. */
+export const STEP_BUDGET = 0;
+export const STEP_DONE = 1;
+export const STEP_DECISION = 2;
+export const STEP_WAITING = 3;
+export type StepOutcome = typeof STEP_BUDGET | typeof STEP_DONE | typeof STEP_DECISION | typeof STEP_WAITING;
+
 /** Progress is reported every 2^20 events (a mask test on the hot path, nothing more). */
 const PROGRESS_MASK = (1 << 20) - 1;
-
-export function runBacktest(events: EventColumns, config: BacktestConfig): BacktestResult {
-  return new Backtest(events, config).run();
-}
-
-/**
- * Work between two yields of an interruptible run: items of the loop (events, arriving messages, wake-up
- * times) plus strategy calls (one wake-up time can call hundreds of strategies). Milliseconds of work.
- */
-const WORK_PER_SLICE = 1 << 14;
-
-/**
- * `runBacktest` that can be stopped: it runs in slices of 16,384 units of work (loop items
- * plus strategy calls) and yields to the event loop between them (so a SIGINT handler can run; a slice
- * takes milliseconds), and when `signal` is aborted it
- * throws `InterruptedError` and returns nothing (a run is kept whole or not at all). Same results.
- */
-export async function runBacktestInterruptibly(
-  events: EventColumns,
-  config: BacktestConfig,
-  signal: AbortSignal | undefined,
-): Promise<BacktestResult> {
-  const backtest = new Backtest(events, config);
-  const pause = yieldEvery(1, signal);
-  const stop = () => new InterruptedError('backtest', 'the run was discarded, nothing of it was written');
-  if (signal?.aborted) throw stop();
-  while (!backtest.advance(WORK_PER_SLICE)) if (await pause()) throw stop();
-  return backtest.finish();
-}
 
 const ACTION_PLACE = 0;
 const ACTION_CANCEL = 1;
@@ -127,8 +105,25 @@ class PendingAction {
 const DAY_MS = 86_400_000;
 const NO_QUOTES: readonly QuoteIntent[] = [];
 
-class Backtest implements FillSink {
-  private readonly events: EventColumns;
+export class Backtest implements FillSink {
+  /** The event table: complete (a backtest), or growing as events are pushed (a driver fed a stream). */
+  private events: EventColumns;
+  /** Whether more events may still be pushed: until then the loop stops where the events end. */
+  private closed: boolean;
+  private readonly config: BacktestConfig;
+  private readonly halfLife: number;
+  private readonly snapshotChoice: NonNullable<BacktestConfig['snapshots']>;
+  private readonly snapshotNames: ReadonlySet<string> | undefined;
+  private started = false;
+  /** Whether the caller takes the decisions (a stepping driver) instead of each instrument's strategy. */
+  private readonly callerDecides: boolean;
+  /** Instruments due for a decision now, taken one by one at the top of the loop (see `wake`). */
+  private readonly due: InstrumentRuntime[] = [];
+  private dueHead = 0;
+  private dueCount = 0;
+  private dueMs = NaN;
+  /** The instrument whose decision the caller is to hand in (stepping driver). */
+  private awaiting: InstrumentRuntime | undefined;
   private readonly runtimes: InstrumentRuntime[] = [];
   private readonly traded: InstrumentRuntime[] = [];
   /** Instruments whose σ is tracked each second (traded or snapshotted). */
@@ -159,7 +154,7 @@ class Backtest implements FillSink {
   private readonly depthLevels: number;
   private readonly dayOffsetMs: number;
   private readonly tradingDayOf: ((ts: number) => string) | undefined;
-  private readonly endMs: number;
+  private endMs: number;
 
   private now = NaN;
   /** The next market event to apply (the loop's position, kept between slices of an interruptible run). */
@@ -204,8 +199,16 @@ class Backtest implements FillSink {
   private readonly recorder: Recorder;
   private readonly stats: RunStats;
 
-  constructor(events: EventColumns, config: BacktestConfig) {
-    this.events = events;
+  /**
+   * `events`: the whole table (a backtest: the run ends at its last event), or undefined to push events
+   * in with `push` and `close`. `callerDecides`: the loop stops at each decision point for the caller to
+   * hand the decision in (`decide`), instead of calling the instrument's strategy.
+   */
+  constructor(events: EventColumns | undefined, config: BacktestConfig, callerDecides = false) {
+    this.config = config;
+    this.callerDecides = callerDecides;
+    this.events = events ?? new GrowingEventColumns();
+    this.closed = events !== undefined;
     this.fillModel = config.fillModel ?? tradeThrough();
     this.feedLatency = toLatencyModel(config.feedLatency);
     this.feedConstant = this.feedLatency.constantMs ?? NaN;
@@ -224,45 +227,18 @@ class Backtest implements FillSink {
     });
     this.dayOffsetMs = config.dayStartOffsetMs ?? 0;
     this.tradingDayOf = config.tradingDayOf;
-    const n = events.length;
-    this.endMs = config.endMs ?? (n > 0 ? events.ts[n - 1]! : -Infinity);
-
     this.snapshotWhen = config.snapshotWhen;
     this.onProgress = config.onProgress;
-    const snapshotChoice = config.snapshots ?? 'traded';
-    const snapshotNames = Array.isArray(snapshotChoice) ? new Set<string>(snapshotChoice) : undefined;
-    const halfLife = config.volatilityHalfLifeSeconds ?? 60;
-    for (let id = 0; id < events.instruments.length; id++) {
-      const spec = config.instrument(events.instruments[id]!);
-      const strategy = config.strategy(spec);
-      const runtime = new InstrumentRuntime(
-        id,
-        spec,
-        strategy,
-        resolveFees(config.fees, spec),
-        this.shared,
-        config.initialCash ?? 0,
-        halfLife,
-      );
-      this.runtimes.push(runtime);
-      if (runtime.traded) {
-        this.traded.push(runtime);
-        runtime.markedExchange = runtime.markedObserved = runtime.account.cash;
-        this.equityExchange += runtime.markedExchange;
-        this.equityObserved += runtime.markedObserved;
-      }
-      const snap =
-        snapshotNames !== undefined
-          ? snapshotNames.has(runtime.name)
-          : snapshotChoice === 'all' || (snapshotChoice === 'traded' && runtime.traded);
-      if (snap) this.snapshotted.push(runtime);
-      if (snap || runtime.traded) this.tracked.push(runtime);
-    }
-
-    const startMs = n > 0 ? events.ts[0]! : NaN;
+    this.snapshotChoice = config.snapshots ?? 'traded';
+    this.snapshotNames = Array.isArray(this.snapshotChoice)
+      ? new Set<string>(this.snapshotChoice)
+      : undefined;
+    this.halfLife = config.volatilityHalfLifeSeconds ?? 60;
+    // A stream's end is known when it is closed; until then nothing is scheduled past any time.
+    this.endMs = this.closed ? this.lastEventMs() : Infinity;
     this.stats = {
       events: 0,
-      startMs,
+      startMs: NaN,
       endMs: this.endMs,
       strategyCalls: 0,
       ordersSent: 0,
@@ -279,11 +255,76 @@ class Backtest implements FillSink {
       riskReduceOnly: 0,
       snapshots: 0,
     };
-    if (n > 0) {
-      this.nextSnapshotMs = (Math.floor(startMs / 1000) + 1) * 1000;
-      this.nextHousekeepingMs = this.nextSnapshotMs;
-      if (!this.shared) this.scheduleObservation();
+    this.registerInstruments();
+    this.start();
+  }
+
+  private lastEventMs(): number {
+    const n = this.events.length;
+    return this.config.endMs ?? (n > 0 ? this.events.ts[n - 1]! : -Infinity);
+  }
+
+  /** Runtimes for the table's instruments not seen yet (all at once for a backtest; as they appear in a stream). */
+  private registerInstruments(): void {
+    const names = this.events.instruments;
+    const config = this.config;
+    for (let id = this.runtimes.length; id < names.length; id++) {
+      const spec = config.instrument(names[id]!);
+      const strategy = config.strategy(spec);
+      const runtime = new InstrumentRuntime(
+        id,
+        spec,
+        strategy,
+        resolveFees(config.fees, spec),
+        this.shared,
+        config.initialCash ?? 0,
+        this.halfLife,
+      );
+      this.runtimes.push(runtime);
+      if (runtime.traded) {
+        this.traded.push(runtime);
+        runtime.markedExchange = runtime.markedObserved = runtime.account.cash;
+        this.equityExchange += runtime.markedExchange;
+        this.equityObserved += runtime.markedObserved;
+      }
+      const choice = this.snapshotChoice;
+      const snap =
+        this.snapshotNames !== undefined
+          ? this.snapshotNames.has(runtime.name)
+          : choice === 'all' || (choice === 'traded' && runtime.traded);
+      if (snap) this.snapshotted.push(runtime);
+      if (snap || runtime.traded) this.tracked.push(runtime);
     }
+  }
+
+  /** The clock starts at the first event: the first second's end, the feed's first observation. */
+  private start(): void {
+    if (this.started || this.events.length === 0) return;
+    this.started = true;
+    const startMs = this.events.ts[0]!;
+    this.stats.startMs = startMs;
+    this.nextSnapshotMs = (Math.floor(startMs / 1000) + 1) * 1000;
+    this.nextHousekeepingMs = this.nextSnapshotMs;
+    if (!this.shared) this.scheduleObservation();
+  }
+
+  /** Appends events (a stream): new instruments join the run; the loop goes on where they begin. */
+  push(chunk: EventColumns): void {
+    if (this.closed) throw new Error('the event stream is closed: no more events can be pushed');
+    (this.events as GrowingEventColumns).append(chunk);
+    this.registerInstruments();
+    if (!this.started) this.start();
+    // The feed waited at the end of the events: the next one can now be scheduled.
+    else if (!this.shared && this.nextObserveMs === Infinity && this.observeCursor < this.events.length)
+      this.scheduleObservation();
+  }
+
+  /** No more events: the run ends at the last one (or `config.endMs`). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.endMs = this.lastEventMs();
+    this.stats.endMs = this.endMs;
   }
 
   run(): BacktestResult {
@@ -292,10 +333,12 @@ class Backtest implements FillSink {
   }
 
   /**
-   * Runs the loop until `limit` units of work (items plus strategy calls) are done; true when the run has
-   * reached its end (then call finish).
+   * Runs the loop until `limit` units of work (items plus strategy calls) are done (STEP_BUDGET), the run
+   * has reached its end (STEP_DONE: then call finish), the caller is to take a decision (STEP_DECISION:
+   * see `awaitingDecision`, then `decide`), or the pushed events have run out (STEP_WAITING: push more,
+   * or close).
    */
-  advance(limit: number): boolean {
+  advance(limit: number): StepOutcome {
     const events = this.events;
     const n = events.length;
     const ts = events.ts;
@@ -304,10 +347,23 @@ class Backtest implements FillSink {
     const endMs = this.endMs;
     const shared = this.shared;
     let e = this.cursor;
-    let done = false;
+    let outcome: StepOutcome = STEP_BUDGET;
     const stats = this.stats;
     const budget = limit + stats.strategyCalls;
     for (let items = 0; items + stats.strategyCalls < budget; items++) {
+      // Decisions due now come first, in the order their instruments became due.
+      if (this.dueHead < this.dueCount) {
+        if (!this.decideNext()) {
+          outcome = STEP_DECISION;
+          break;
+        }
+        continue;
+      }
+      // A stream that is not closed may still bring events at or before anything else that is due.
+      if (e >= n && !this.closed) {
+        outcome = STEP_WAITING;
+        break;
+      }
       const te = e < n ? ts[e]! : Infinity;
       const ta = actions.peekTime();
       let tw = this.pendingWakeMs;
@@ -317,7 +373,7 @@ class Backtest implements FillSink {
       let t = te < ta ? te : ta;
       if (tw < t) t = tw;
       if (!(t <= endMs)) {
-        done = true;
+        outcome = STEP_DONE;
         break;
       }
       if (t >= this.nextHousekeepingMs) this.housekeeping(t);
@@ -326,9 +382,10 @@ class Backtest implements FillSink {
         if ((e & PROGRESS_MASK) === 0 && this.onProgress !== undefined) this.onProgress(e, n);
         // Without feed latency the wake-up for this event usually comes next: take it now when nothing
         // else is due at t (the same order the loop would choose, without another pass).
+        // (In an open stream the next event may still be stamped t: then the loop waits for it first.)
         if (
           this.pendingWakeMs === t &&
-          !(e < n && ts[e]! <= t) &&
+          (e < n ? ts[e]! > t : this.closed) &&
           actions.peekTime() > t &&
           timers.peekTime() > t
         )
@@ -337,11 +394,42 @@ class Backtest implements FillSink {
       else this.wake(t);
     }
     this.cursor = e;
-    if (done) {
+    if (outcome === STEP_DONE) {
       this.stats.events = e;
       this.onProgress?.(e, n);
     }
-    return done;
+    return outcome;
+  }
+
+  /** The instrument the caller is to decide for, its view and account, and the time (stepping driver). */
+  awaitingDecision(): { runtime: InstrumentRuntime; nowMs: number } | undefined {
+    return this.awaiting === undefined ? undefined : { runtime: this.awaiting, nowMs: this.dueMs };
+  }
+
+  /** The caller's decision for the awaited instrument, applied as the strategy's would be. */
+  decide(decision: Decision): void {
+    const runtime = this.awaiting;
+    if (runtime === undefined) throw new Error('no decision is awaited: advance to a decision point first');
+    this.awaiting = undefined;
+    this.applyDecision(runtime, this.dueMs, decision);
+  }
+
+  /**
+   * Takes the next due decision: the strategy's (true), or prepares it for the caller and stops (false).
+   */
+  private decideNext(): boolean {
+    const runtime = this.due[this.dueHead++]!;
+    if (this.dueHead === this.dueCount) this.dueHead = this.dueCount = 0;
+    runtime.dirty = false;
+    const t = this.dueMs;
+    this.now = t;
+    this.prepareDecision(runtime, t);
+    if (this.callerDecides) {
+      this.awaiting = runtime;
+      return false;
+    }
+    this.applyDecision(runtime, t, runtime.strategy!.decide(runtime.view, runtime.account, t));
+    return true;
   }
 
   // ── the exchange side ────────────────────────────────────────────────────────────────────────────
@@ -666,18 +754,20 @@ class Backtest implements FillSink {
       const next = t + runtime.intervalMs;
       if (next <= this.endMs) timers.push(next, runtime);
     }
+    // The due instruments are decided one by one at the top of the loop, before anything else (so a
+    // stepping driver can stop at each). They stay marked dirty until then: one marked again meanwhile
+    // is decided once, as before.
     const dirty = this.dirty;
     const count = this.dirtyCount;
     this.dirtyCount = 0;
     this.pendingWakeMs = Infinity;
-    for (let j = 0; j < count; j++) {
-      const runtime = dirty[j]!;
-      runtime.dirty = false;
-      this.decide(runtime, t);
-    }
+    const due = this.due;
+    for (let j = 0; j < count; j++) due[this.dueCount++] = dirty[j]!;
+    this.dueMs = t;
   }
 
-  private decide(runtime: InstrumentRuntime, t: number): void {
+  /** The view and account the instrument's decision is taken on, brought up to `t`. */
+  private prepareDecision(runtime: InstrumentRuntime, t: number): void {
     const market = runtime.observed;
     const view = runtime.view;
     const levels = this.depthLevels;
@@ -706,8 +796,12 @@ class Backtest implements FillSink {
       runtime.ordersChanged = false;
     }
     account.markTo(mid);
+  }
 
-    const decision = runtime.strategy!.decide(view, account, t);
+  /** A decision taken on the prepared view: the risk gate's review, then quotes and market orders sent. */
+  private applyDecision(runtime: InstrumentRuntime, t: number, decision: Decision): void {
+    const account = runtime.account;
+    const mid = runtime.view.mid;
     this.stats.strategyCalls++;
     runtime.trades.clear();
     const diagnostics = decision.diagnostics;

@@ -3,7 +3,8 @@
  * event sources for KRX ticks and synthetic streams, trade-log serialisation). The contracts it serves are
  * core/trading's (re-exported here for callers of the engine).
  */
-export { runBacktest, runBacktestInterruptibly } from './engine.ts';
+export { runBacktest, runBacktestInterruptibly, runStream, SimDriver } from './driver.ts';
+export type { DriverOptions, DriverStep } from './driver.ts';
 export type { BacktestConfig, BacktestResult, InstrumentResult, RunStats } from './config.ts';
 export type { FillModel, FillSink } from './fill-model.ts';
 export { tradeThrough } from './trade-through.ts';

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Account } from '../../../src/core/sim/account.ts';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { BINANCE_SPOT_FEES, feeOf, KRX_OPTION_FEES } from '../../../src/core/market/fees.ts';
 import { BTCUSDT_SPEC, krxOptionSpec } from '../../../src/core/market/instrument-specs.ts';
 import { tradeThrough } from '../../../src/core/sim/trade-through.ts';

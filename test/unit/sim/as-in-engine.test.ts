@@ -13,7 +13,7 @@ import { EVENT_BBO, EVENT_TRADE } from '../../../src/core/market/events.ts';
 import type { EventColumns } from '../../../src/core/market/events.ts';
 import { BTCUSDT_SPEC } from '../../../src/core/market/instrument-specs.ts';
 import type { BacktestConfig, BacktestResult } from '../../../src/core/sim/config.ts';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { BINANCE_SPOT_FEES } from '../../../src/core/market/fees.ts';
 import { empiricalLatency } from '../../../src/core/sim/latency.ts';
 import { conservativeQueue } from '../../../src/core/sim/queue-fill.ts';

@@ -2,7 +2,7 @@
  * Each fill model on hand-built event sequences, against fills computed by hand from the stated rules.
  */
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import type { BacktestConfig } from '../../../src/core/sim/config.ts';
 import { NO_FEES } from '../../../src/core/market/fees.ts';
 import type { FillModel } from '../../../src/core/sim/fill-model.ts';

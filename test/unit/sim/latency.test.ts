@@ -2,7 +2,7 @@
  * Feed and order latency: what the strategy sees and when, when orders and cancels take effect.
  */
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import type { BacktestConfig } from '../../../src/core/sim/config.ts';
 import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';

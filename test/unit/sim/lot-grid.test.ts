@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { binanceInstrument, cryptoSpec } from '../../../src/core/market/instrument-specs.ts';
 import type { BacktestConfig } from '../../../src/core/sim/config.ts';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { NO_FEES } from '../../../src/core/market/fees.ts';
 import type { FillModel } from '../../../src/core/sim/fill-model.ts';
 import { floorToLot, snapToLot, wholeLots } from '../../../src/core/sim/lots.ts';

@@ -12,7 +12,7 @@ import { readBinanceCapture } from '../../../src/core/market/binance/index.ts';
 import { EVENT_BBO, EVENT_TRADE } from '../../../src/core/market/events.ts';
 import type { EventColumns } from '../../../src/core/market/events.ts';
 import type { BacktestConfig, BacktestResult } from '../../../src/core/sim/config.ts';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { BINANCE_SPOT_FEES, KRX_OPTION_FEES } from '../../../src/core/market/fees.ts';
 import type { FillModel } from '../../../src/core/sim/fill-model.ts';
 import { BTCUSDT_SPEC, krxOptionSpec } from '../../../src/core/market/instrument-specs.ts';

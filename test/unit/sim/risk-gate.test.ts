@@ -2,7 +2,7 @@
  * The risk gate's modes as the engine applies them, and what the gate is told.
  */
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { tradeThrough } from '../../../src/core/sim/trade-through.ts';

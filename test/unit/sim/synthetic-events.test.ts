@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EVENT_BBO, EVENT_DEPTH, EVENT_TRADE, isTimeOrdered } from '../../../src/core/market/events.ts';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { BINANCE_SPOT_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { canonicalPrice } from '../../../src/core/sim/orders.ts';

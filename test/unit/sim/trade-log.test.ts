@@ -2,7 +2,7 @@
  * The extended trade log's ML fields and the snapshot fields, worked by hand on a small book.
  */
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { TRADE_LOG_COLUMNS, tradeLogToCsv, tradeLogToJsonLines } from '../../../src/core/sim/trade-log.ts';

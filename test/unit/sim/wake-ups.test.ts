@@ -2,7 +2,7 @@
  * When strategies are called: on observed events (one call per timestamp), on an interval grid, or both.
  */
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../src/core/sim/engine.ts';
+import { runBacktest } from '../../../src/core/sim/driver.ts';
 import { NO_FEES } from '../../../src/core/market/fees.ts';
 import { spotSpec } from '../../../src/core/market/instrument-specs.ts';
 import { handEvents } from './events.ts';
