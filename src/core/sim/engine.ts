@@ -351,13 +351,11 @@ export class Backtest implements FillSink {
     const stats = this.stats;
     const budget = limit + stats.strategyCalls;
     for (let items = 0; items + stats.strategyCalls < budget; items++) {
-      // Decisions due now come first, in the order their instruments became due.
+      // The caller's decisions due now come first, in the order their instruments became due.
       if (this.dueHead < this.dueCount) {
-        if (!this.decideNext()) {
-          outcome = STEP_DECISION;
-          break;
-        }
-        continue;
+        this.awaitNext();
+        outcome = STEP_DECISION;
+        break;
       }
       // A stream that is not closed may still bring events at or before anything else that is due.
       if (e >= n && !this.closed) {
@@ -414,22 +412,14 @@ export class Backtest implements FillSink {
     this.applyDecision(runtime, this.dueMs, decision);
   }
 
-  /**
-   * Takes the next due decision: the strategy's (true), or prepares it for the caller and stops (false).
-   */
-  private decideNext(): boolean {
+  /** Prepares the next due decision for the caller, who hands it in with `decide` (stepping driver). */
+  private awaitNext(): void {
     const runtime = this.due[this.dueHead++]!;
     if (this.dueHead === this.dueCount) this.dueHead = this.dueCount = 0;
     runtime.dirty = false;
-    const t = this.dueMs;
-    this.now = t;
-    this.prepareDecision(runtime, t);
-    if (this.callerDecides) {
-      this.awaiting = runtime;
-      return false;
-    }
-    this.applyDecision(runtime, t, runtime.strategy!.decide(runtime.view, runtime.account, t));
-    return true;
+    this.now = this.dueMs;
+    this.prepareDecision(runtime, this.dueMs);
+    this.awaiting = runtime;
   }
 
   // ── the exchange side ────────────────────────────────────────────────────────────────────────────
@@ -754,16 +744,26 @@ export class Backtest implements FillSink {
       const next = t + runtime.intervalMs;
       if (next <= this.endMs) timers.push(next, runtime);
     }
-    // The due instruments are decided one by one at the top of the loop, before anything else (so a
-    // stepping driver can stop at each). They stay marked dirty until then: one marked again meanwhile
-    // is decided once, as before.
+    // When the caller decides, the due instruments are decided one by one at the top of the loop, before
+    // anything else, so the driver can stop at each. They stay marked dirty until then: one marked again
+    // meanwhile is decided once, as when the strategies decide here.
     const dirty = this.dirty;
     const count = this.dirtyCount;
     this.dirtyCount = 0;
     this.pendingWakeMs = Infinity;
-    const due = this.due;
-    for (let j = 0; j < count; j++) due[this.dueCount++] = dirty[j]!;
-    this.dueMs = t;
+    if (this.callerDecides) {
+      const due = this.due;
+      for (let j = 0; j < count; j++) due[this.dueCount++] = dirty[j]!;
+      this.dueMs = t;
+      return;
+    }
+    // The strategies decide here and now, in the same order (the hot path of every backtest).
+    for (let j = 0; j < count; j++) {
+      const runtime = dirty[j]!;
+      runtime.dirty = false;
+      this.prepareDecision(runtime, t);
+      this.applyDecision(runtime, t, runtime.strategy!.decide(runtime.view, runtime.account, t));
+    }
   }
 
   /** The view and account the instrument's decision is taken on, brought up to `t`. */
