@@ -9,7 +9,7 @@ import type { EngineBuild } from './engine-cases.ts';
 const c = ENGINE_CASES[Number(process.argv[2])]!;
 const build = (process.argv[3] ?? 'current') as EngineBuild;
 const events = await loadEvents(c.data);
-const rounds = c.data === 'synthetic' ? 3 : 15;
+const rounds = Number(process.env.QUOTELAB_BENCH_ROUNDS ?? (c.data === 'synthetic' ? 3 : 15));
 let last = runCase(events, c, build);
 const seconds: number[] = [];
 for (let i = 0; i < rounds; i++) {

@@ -35,6 +35,8 @@ export interface RunSetup {
   fillModel?: FillModelName;
   feedLatencyMs?: number;
   orderLatencyMs?: number;
+  /** Acks and fill notices reach the strategy and the risk gate this late (ms, default 0). */
+  responseLatencyMs?: number;
   regimes?: RegimeSeries;
   snapshots?: BacktestConfig['snapshots'];
   onProgress?: BacktestConfig['onProgress'];
@@ -82,6 +84,7 @@ export function backtestConfig(
     fillModel: fillModel(setup.fillModel ?? profile.defaultFillModel),
     feedLatency: setup.feedLatencyMs ?? 0,
     orderLatency: setup.orderLatencyMs ?? 0,
+    responseLatency: setup.responseLatencyMs ?? 0,
     riskGate: new LimitRiskGate({ ...profile.riskDefaults(capital), ...riskOverrides }),
     regimes: setup.regimes,
     ...profileEngineSettings(profile, capital),

@@ -64,6 +64,7 @@ export interface BacktestRequest {
   fillModel?: FillModelName;
   feedLatencyMs?: number;
   orderLatencyMs?: number;
+  responseLatencyMs?: number;
   /**
    * The regime input the strategy sees: 'none', 'labels' (the synthetic market's true regimes, from the
    * labels_*.csv files next to the XML), a labels CSV (file, folder or pattern; any source), or a fixed
@@ -157,6 +158,7 @@ export async function runBacktestRequest(
     fillModel: request.fillModel,
     feedLatencyMs: request.feedLatencyMs,
     orderLatencyMs: request.orderLatencyMs,
+    responseLatencyMs: request.responseLatencyMs,
     regimes,
     snapshots: snapshotNames ?? 'traded',
     onProgress: request.onEvents,

@@ -24,6 +24,7 @@ interface BacktestOptions {
   fill?: FillModelName;
   feedLatency?: string;
   orderLatency?: string;
+  responseLatency?: string;
   regimes: string;
   snapshotCodes: string;
   report?: string;
@@ -61,6 +62,10 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
     )
     .option('--feed-latency <ms>', 'feed latency in ms (default 0)')
     .option('--order-latency <ms>', 'order latency in ms (default 0)')
+    .option(
+      '--response-latency <ms>',
+      'response latency in ms: acks and fill notices reach the strategy this late (default 0)',
+    )
     .option(
       '--regimes <input>',
       'regime input: none, labels (the labels_*.csv next to the XML), a labels CSV (file, folder or pattern), or a fixed regime (trending, ranging, high_vol, low_vol, trend_up, trend_down, range, volatile)',
@@ -122,6 +127,7 @@ export function registerBacktest(program: Command, globals: () => GlobalOptions)
           fillModel: options.fill,
           feedLatencyMs: numberOption(options.feedLatency, '--feed-latency'),
           orderLatencyMs: numberOption(options.orderLatency, '--order-latency'),
+          responseLatencyMs: numberOption(options.responseLatency, '--response-latency'),
           regimes: options.regimes,
           snapshotCodes,
           writeLake: options.lake,

@@ -32,6 +32,12 @@ export interface BacktestConfig {
   feedLatency?: number | LatencyModel;
   /** Order latency (placements, cancels, market orders), ms or a model. Default 0. */
   orderLatency?: number | LatencyModel;
+  /**
+   * Response latency, ms or a model (default 0): the exchange's responses — an order accepted, rejected,
+   * cancelled or filled — reach the strategy's account, open orders and the risk gate this long after
+   * they happen at the exchange. Results, snapshots and the trade log are the exchange's (booked at once).
+   */
+  responseLatency?: number | LatencyModel;
   riskGate?: RiskGate;
   regimes?: RegimeSeries;
   /**

@@ -75,7 +75,7 @@ export class SimDriver {
         instrument: runtime.name,
         nowMs,
         view: runtime.view,
-        account: runtime.account,
+        account: runtime.local,
         strategy: runtime.strategy!,
       };
     }

@@ -1,8 +1,9 @@
 /**
  * Everything the engine keeps for one instrument of the event table: its market state (exchange side and,
  * with feed latency, the strategy's delayed copy), its strategy and the view/account handed to it, our
- * orders (those the strategy still wants — `working` — and those resting at the exchange — `live`), the
- * account and per-instrument counters.
+ * orders (those the strategy still wants — `working` —, those resting at the exchange — `live` — and those
+ * our side knows to rest there — `known`), the exchange-side account and the one the strategy sees, and
+ * per-instrument counters.
  */
 import { Account } from './account.ts';
 import type { FeeSchedule } from '../market/fees.ts';
@@ -25,8 +26,13 @@ export class InstrumentRuntime {
   readonly observed: MarketState;
   readonly view: MutableMarketView;
   readonly trades = new ObservedTrades();
+  /** The exchange-side account: every execution booked when it happens (results, snapshots). */
   readonly account: Account;
+  /** The account the strategy and the risk gate see: `account` itself without response latency. */
+  readonly local: Account;
   readonly live = new LiveOrders();
+  /** The orders our side knows to rest at the exchange: `live` itself without response latency. */
+  readonly known: LiveOrders;
   /** Orders sent and not cancelled (pending, live or — until the next decision drops them — done). */
   working: SimOrder[] = [];
   /** Wake on every observed event (refresh.onEvents true). */
@@ -36,6 +42,8 @@ export class InstrumentRuntime {
   /** This instrument's equity as last added to the engine's portfolio sums (exchange-side and observed marks). */
   markedExchange = 0;
   markedObserved = 0;
+  /** A position is open in either account (its equity moves with the mid: see AccountBook.remark). */
+  holding = false;
   private touchBid = NaN;
   private touchAsk = NaN;
   private touchMid = NaN;
@@ -54,6 +62,8 @@ export class InstrumentRuntime {
   seen = false;
   /** Arrival time at the exchange of the last order message (the order channel is FIFO). */
   lastArrivalMs = -Infinity;
+  /** Arrival time on our side of the exchange's last response (the response channel is FIFO too). */
+  lastResponseMs = -Infinity;
   /** `live` changed membership since the account's openOrders were last rebuilt. */
   ordersChanged = false;
   /** A live order was completely filled and must be dropped from `live`. */
@@ -70,6 +80,7 @@ export class InstrumentRuntime {
     strategy: Strategy | undefined,
     fees: FeeSchedule,
     sharedMarket: boolean,
+    instantResponses: boolean,
     initialCash: number,
     volatilityHalfLifeSeconds: number,
   ) {
@@ -83,6 +94,8 @@ export class InstrumentRuntime {
     this.view = new MutableMarketView(spec);
     this.view.recentTrades = this.trades.list;
     this.account = new Account(initialCash, spec.multiplier, spec.lotSize);
+    this.local = instantResponses ? this.account : new Account(initialCash, spec.multiplier, spec.lotSize);
+    this.known = instantResponses ? this.live : new LiveOrders();
     this.wakeOnEvents = strategy?.refresh.onEvents === true;
     this.wakeOnTouch = strategy?.refresh.onEvents === 'touch';
     const interval = strategy?.refresh.intervalMs ?? 0;
@@ -114,13 +127,21 @@ export class InstrumentRuntime {
     return own === own ? own : this.volatility.sigma;
   }
 
-  /** Equity marked at `mark` (the average entry price when the mark is unknown). */
+  /** Exchange-side equity marked at `mark` (the average entry price when the mark is unknown). */
   equityAt(mark: number): number {
-    const account = this.account;
-    if (account.position === 0) return account.cash;
-    const price = mark === mark ? mark : account.averagePrice;
-    return account.cash + account.position * price * this.spec.multiplier;
+    return equityOf(this.account, mark, this.spec.multiplier);
   }
+
+  /** The strategy-side account's equity marked at `mark`. */
+  localEquityAt(mark: number): number {
+    return equityOf(this.local, mark, this.spec.multiplier);
+  }
+}
+
+function equityOf(account: Account, mark: number, multiplier: number): number {
+  if (account.position === 0) return account.cash;
+  const price = mark === mark ? mark : account.averagePrice;
+  return account.cash + account.position * price * multiplier;
 }
 
 function same(a: number, b: number): boolean {

@@ -35,6 +35,12 @@ export class SimOrder implements OpenOrder {
   /** When it reached the exchange (NaN while in flight). */
   placedMs = NaN;
   status: OrderStatus = ORDER_PENDING;
+  /**
+   * What our side knows of the order from the exchange's responses (the same as `status` and `quantity`
+   * without response latency): the decision's order diff goes by these, never by the exchange's state.
+   */
+  knownStatus: OrderStatus = ORDER_PENDING;
+  knownQuantity: number;
   /** A cancel has been sent (it may still be in flight; the order can fill until it arrives). */
   cancelRequested = false;
   // Queue state, owned by the fill model.
@@ -51,6 +57,7 @@ export class SimOrder implements OpenOrder {
     this.side = side;
     this.price = price;
     this.quantity = quantity;
+    this.knownQuantity = quantity;
     this.originalQuantity = quantity;
     this.sentMs = sentMs;
   }

@@ -4,8 +4,8 @@
  *
  * Parameter keys are `quotelab backtest --param` keys (strategy settings, `risk.*`, `fees.*`), plus three
  * simulation settings a trial can fix or search like any other: `sim.fillModel` (trade-through, queue,
- * queue-probabilistic), `sim.feedLatencyMs` and `sim.orderLatencyMs` (ms ≥ 0) — the backtest's `--fill`,
- * `--feed-latency` and `--order-latency`.
+ * queue-probabilistic), `sim.feedLatencyMs`, `sim.orderLatencyMs` and `sim.responseLatencyMs` (ms ≥ 0) —
+ * the backtest's `--fill`, `--feed-latency`, `--order-latency` and `--response-latency`.
  *
  * Why check up front: a key the strategy does not have, a value it refuses or a fixed value the space also
  * searches would fail every trial (or silently not be tuned), and the study would still "finish".
@@ -17,7 +17,18 @@ import { backtestConfig } from '../backtest-setup.ts';
 import type { FillModelName, RunSetup } from '../backtest-setup.ts';
 
 export const FILL_MODELS: readonly FillModelName[] = ['trade-through', 'queue', 'queue-probabilistic'];
-export const SIM_KEYS = ['sim.fillModel', 'sim.feedLatencyMs', 'sim.orderLatencyMs'] as const;
+export const SIM_KEYS = [
+  'sim.fillModel',
+  'sim.feedLatencyMs',
+  'sim.orderLatencyMs',
+  'sim.responseLatencyMs',
+] as const;
+
+const LATENCY_SETTINGS = {
+  'sim.feedLatencyMs': 'feedLatencyMs',
+  'sim.orderLatencyMs': 'orderLatencyMs',
+  'sim.responseLatencyMs': 'responseLatencyMs',
+} as const;
 
 type Values = Readonly<Record<string, ParamValue>>;
 
@@ -25,7 +36,10 @@ type Values = Readonly<Record<string, ParamValue>>;
 export function trialSetup(
   strategy: StudySpec['strategy'],
   values: Values,
-): Pick<RunSetup, 'strategy' | 'params' | 'fillModel' | 'feedLatencyMs' | 'orderLatencyMs'> {
+): Pick<
+  RunSetup,
+  'strategy' | 'params' | 'fillModel' | 'feedLatencyMs' | 'orderLatencyMs' | 'responseLatencyMs'
+> {
   const params: Record<string, string | number | boolean> = {};
   const setup: ReturnType<typeof trialSetup> = { strategy, params };
   for (const [key, value] of Object.entries(values)) {
@@ -35,11 +49,11 @@ export function trialSetup(
           `sim.fillModel is one of ${FILL_MODELS.join(', ')}, got ${JSON.stringify(value)}`,
         );
       setup.fillModel = value as FillModelName;
-    } else if (key === 'sim.feedLatencyMs' || key === 'sim.orderLatencyMs') {
+    } else if (key in LATENCY_SETTINGS) {
       const ms = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
       if (!Number.isFinite(ms) || ms < 0)
         throw new RangeError(`${key} takes a finite number of ms ≥ 0, got ${JSON.stringify(value)}`);
-      setup[key === 'sim.feedLatencyMs' ? 'feedLatencyMs' : 'orderLatencyMs'] = ms;
+      setup[LATENCY_SETTINGS[key as keyof typeof LATENCY_SETTINGS]] = ms;
     } else if (key.startsWith('sim.')) {
       throw new RangeError(
         `unknown parameter ${JSON.stringify(key)}: sim settings are ${SIM_KEYS.join(', ')}`,

@@ -1,6 +1,6 @@
 /**
  * The stepping driver runs exactly what the batch loop runs. On the real KRX day and the real BTCUSDT
- * capture (with feed and order latency), the same events pushed one at a time, each decision taken by
+ * capture (with feed, order and response latency), the same events pushed one at a time, each decision taken by
  * hand from the instrument's own strategy, give a result deep-equal to `runBacktest`; so do chunks of
  * random sizes from an async iterator with random pauses and a decision callback that awaits; and an
  * instrument first seen in a later chunk joins the run and trades.
@@ -52,7 +52,7 @@ const CASES: Record<string, () => { events: EventColumns; config: () => Backtest
     events: krx,
     config: () => backtestConfig('krx', { strategy: 'as', params: NO_LIMITS, snapshots: SNAPSHOTTED }).config,
   }),
-  'BTCUSDT capture, A&S, queue fills, feed 20 ms and order 10 ms latency': () => ({
+  'BTCUSDT capture, A&S, queue fills, feed 20 ms, order 10 ms and response 15 ms latency': () => ({
     events: btc,
     config: () =>
       backtestConfig('binance', {
@@ -61,6 +61,7 @@ const CASES: Record<string, () => { events: EventColumns; config: () => Backtest
         params: { ...NO_LIMITS, minSpreadFraction: 0.00001, gamma: 0.05 },
         feedLatencyMs: 20,
         orderLatencyMs: 10,
+        responseLatencyMs: 15,
       }).config,
   }),
 };
