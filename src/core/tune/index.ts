@@ -1,5 +1,5 @@
 /** Hyper-parameter samplers for tuning studies: TPE (Optuna 4.x semantics), random search and grid search. */
-export { createSampler } from './sampler.ts';
+export { createSampler } from './create-sampler.ts';
 export type { Sampler, SamplerSpec } from './sampler.ts';
 export {
   externalValue,

@@ -14,7 +14,7 @@ import { NotFoundError, PreconditionFailedError } from '../../ports/errors.ts';
 import type { CatalogEntry, TableIdentifier } from '../../ports/catalog.ts';
 import { getText } from '../../ports/object-store.ts';
 import { keyOf, uriOf } from './lake.ts';
-import type { Lake } from './lake.ts';
+import type { Lake, RetryPolicy } from './lake.ts';
 import {
   PREVIOUS_VERSIONS_MAX,
   metadataFileName,
@@ -24,15 +24,6 @@ import {
 } from './metadata.ts';
 import type { TableMetadata } from './metadata.ts';
 import { publishVersionHint } from './version-hint.ts';
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** The pause before the second attempt is drawn from [0, baseDelayMs); it doubles each time… */
-  baseDelayMs: number;
-  /** …up to this ceiling. */
-  maxDelayMs: number;
-}
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 40, baseDelayMs: 20, maxDelayMs: 2_000 };
 

@@ -9,7 +9,16 @@
  */
 import type { Catalog } from '../../ports/catalog.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
-import type { RetryPolicy } from './commit.ts';
+
+/** How a commit retries when another writer committed first (defaults in commit.ts). */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** The pause before the second attempt is drawn from [0, baseDelayMs); it doubles each time… */
+  baseDelayMs: number;
+  /** …up to this ceiling. */
+  maxDelayMs: number;
+}
 
 export interface Lake {
   store: ObjectStore;
