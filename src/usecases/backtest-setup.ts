@@ -3,20 +3,24 @@
  * and the user's parameters (checked against the real settings), the fill model, fees and risk limits.
  * Shared by `quotelab backtest` and by tuning trials, so a trial runs exactly what a backtest runs.
  */
+import { z } from 'zod';
+import { FEE_SCHEDULE_SCHEMA } from '../core/market/fees.ts';
 import type { CryptoInstrument } from '../core/market/instrument-specs.ts';
-import { DEFAULT_RISK_LIMITS, LimitRiskGate } from '../core/risk/index.ts';
+import { LimitRiskGate, RISK_LIMITS_SCHEMA } from '../core/risk/index.ts';
 import type { RiskLimits } from '../core/risk/index.ts';
 import { conservativeQueue, lotsToQuantity, probabilisticQueue, tradeThrough } from '../core/sim/index.ts';
 import type { BacktestConfig, FillModel, InstrumentSpec, RegimeSeries, Strategy } from '../core/sim/index.ts';
 import {
+  AS_OPTIONS_SCHEMA,
   AvellanedaStoikovStrategy,
   CRYPTO_AS_OPTIONS,
-  SIGNAL_DEFAULTS,
+  SIGNAL_OPTIONS_SCHEMA,
   SignalStrategy,
   resolveAsConfig,
+  withName,
 } from '../core/strategy/index.ts';
-import type { AvellanedaStoikovOptions } from '../core/strategy/index.ts';
-import { FEE_TEMPLATE, parseBacktestParams } from './backtest-params.ts';
+import type { AvellanedaStoikovConfig, AvellanedaStoikovOptions } from '../core/strategy/index.ts';
+import { parseBacktestParams } from './backtest-params.ts';
 import { marketProfile, profileEngineSettings } from './market-profile.ts';
 import type { FillModelName, Market, MarketProfile } from './market-profile.ts';
 
@@ -51,10 +55,9 @@ export function backtestConfig(
   const profile = marketProfile(market, crypto);
   // Values stay what they are: a study's numbers are never turned into text and back.
   const params = parseBacktestParams(setup.params, {
-    strategy: setup.strategy === 'as' ? resolveAsConfig(...profile.asOptions) : SIGNAL_DEFAULTS,
-    // `risk.capital` is the account's capital, which the money limits' defaults are fractions of.
-    risk: { ...DEFAULT_RISK_LIMITS, capital: 0 },
-    fees: FEE_TEMPLATE,
+    strategy: setup.strategy === 'as' ? AS_OPTIONS_SCHEMA : SIGNAL_OPTIONS_SCHEMA,
+    risk: RISK_PARAMS_SCHEMA,
+    fees: FEE_SCHEDULE_SCHEMA,
   });
   const { capital: capitalParam, ...riskOverrides } = params.risk as Partial<RiskLimits> & {
     capital?: number;
@@ -74,12 +77,14 @@ export function backtestConfig(
     crypto && setup.strategy === 'as'
       ? cryptoAsOptions(crypto, setup.referencePrice, params.strategy.orderSize as number | undefined)
       : {};
-  // Built once here so a bad value fails before the run, with the parameter's name.
-  if (setup.strategy === 'as')
-    resolveAsConfig(...profile.asOptions, instrumentAs, params.strategy as AvellanedaStoikovOptions);
+  // Resolved once, before the run (a bad combination fails now), and handed to each instrument's strategy.
+  const asConfig =
+    setup.strategy === 'as'
+      ? resolveAsConfig(...profile.asOptions, instrumentAs, params.strategy as AvellanedaStoikovOptions)
+      : undefined;
   const config: BacktestConfig = {
     instrument: specOf,
-    strategy: (spec) => makeStrategy(setup.strategy, profile, [instrumentAs, params.strategy], spec),
+    strategy: (spec) => makeStrategy(profile, asConfig, params.strategy, spec),
     fees,
     fillModel: fillModel(setup.fillModel ?? profile.defaultFillModel),
     feedLatency: setup.feedLatencyMs ?? 0,
@@ -95,25 +100,25 @@ export function backtestConfig(
 }
 
 function makeStrategy(
-  name: StrategyName,
   profile: MarketProfile,
-  [instrumentAs, options]: [AvellanedaStoikovOptions, Record<string, unknown>],
+  asConfig: Readonly<AvellanedaStoikovConfig> | undefined,
+  signalOptions: Record<string, unknown>,
   spec: InstrumentSpec,
 ): Strategy {
-  if (name === 'signal') {
+  if (asConfig === undefined) {
     if (!profile.signalStrategy)
       throw new Error(
         'the signal strategy trades minute bars of KRX options (the feature module is KRX-specific)',
       );
-    return new SignalStrategy(options);
+    return new SignalStrategy(signalOptions);
   }
-  return new AvellanedaStoikovStrategy(
-    ...profile.asOptions,
-    instrumentAs,
-    options as AvellanedaStoikovOptions,
-    { name: `as:${spec.name}` },
-  );
+  return new AvellanedaStoikovStrategy(withName(asConfig, `as:${spec.name}`));
 }
+
+/** `risk.*`: the risk gate's limits, and `risk.capital`, the account's capital the money limits' defaults are fractions of. */
+const RISK_PARAMS_SCHEMA = RISK_LIMITS_SCHEMA.extend({
+  capital: z.number().gt(0, 'must be a finite amount > 0').optional(),
+});
 
 /** The price move that re-prices crypto quotes: Seed B's $1.00, whatever the instrument's tick. */
 const CRYPTO_REQUOTE_MOVE_USDT = 1;

@@ -35,7 +35,7 @@ describe('quotelab tune refuses a spec that can only fail', () => {
     });
     expect(status).toBe(1);
     expect(stderr).toMatch(/fixedParams\.gama: unknown parameter "gama"/);
-    expect(stderr).toMatch(/fixedParams\.risk\.maxDailyLoss: risk limit maxDailyLoss must be a number ≥ 0/);
+    expect(stderr).toMatch(/fixedParams\.risk\.maxDailyLoss: risk\.maxDailyLoss -5 must be a number ≥ 0/);
     expect(stderr).toMatch(/fixedParams\.gamma: also in the search space/);
     expect(stderr).not.toMatch(/tune: study/);
     expect(existsSync(join(home, 'objects', 'data', 'reports', 'studies', 'doomed'))).toBe(false);

@@ -3,6 +3,7 @@
  * plus an optional amount per unit traded (per contract on KRX), separately for maker fills (our resting
  * quotes) and taker fills (market orders). A negative rate is a rebate: the fee comes out negative.
  */
+import { z } from 'zod';
 import type { InstrumentSpec } from './instrument.ts';
 
 export interface FeeSchedule {
@@ -12,6 +13,16 @@ export interface FeeSchedule {
   makerPerUnit?: number;
   takerPerUnit?: number;
 }
+
+/** The fields a user may set (`fees.*` parameters): finite numbers, negative for a rebate. */
+export const FEE_SCHEDULE_SCHEMA = z
+  .strictObject({
+    makerBps: z.number(),
+    takerBps: z.number(),
+    makerPerUnit: z.number(),
+    takerPerUnit: z.number(),
+  })
+  .partial();
 
 /** Binance spot, regular tier without BNB discount: 0.1 % maker and taker. */
 export const BINANCE_SPOT_FEES: FeeSchedule = { makerBps: 10, takerBps: 10 };

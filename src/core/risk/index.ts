@@ -4,6 +4,7 @@ export type { RiskGateState, RiskReport } from './limit-risk-gate.ts';
 export {
   CRYPTO_CAPITAL_FRACTIONS,
   DEFAULT_RISK_LIMITS,
+  RISK_LIMITS_SCHEMA,
   KRX_CAPITAL_FRACTIONS,
   capitalRiskLimits,
   resolveRiskLimits,

@@ -8,6 +8,8 @@
  * has passed its limit (losses, drawdown, losing streak, data age), or, for the exposures it can see
  * coming (position, order count), as soon as the next order could take the value past it.
  */
+import { z } from 'zod';
+import { checkSettings, numberOrInfinity } from '../config/params.ts';
 export interface RiskLimits {
   /** Largest |position| × mid × multiplier, in currency (Seed B: 5,000). Breach → reduce-only. */
   maxPositionNotional: number;
@@ -38,6 +40,24 @@ export interface RiskLimits {
   orderRateWindowMs: number;
 }
 
+const limit = () => numberOrInfinity().refine((v) => v >= 0, 'must be a number ≥ 0 (Infinity disables it)');
+
+/** The limits a user may set (each optional): the schema `risk.*` parameters are checked by. */
+export const RISK_LIMITS_SCHEMA = z
+  .strictObject({
+    maxPositionNotional: limit(),
+    maxPositionQuantity: limit(),
+    maxDailyLoss: limit(),
+    maxDrawdownFraction: limit(),
+    maxDrawdownAmount: limit(),
+    maxConsecutiveLosses: limit(),
+    lossStreakCooldownMs: z.number('must be a finite number').min(0, 'must be a number ≥ 0'),
+    maxDataAgeMs: limit(),
+    maxOrdersPerWindow: limit(),
+    orderRateWindowMs: z.number('must be a finite number').gt(0, 'must be > 0'),
+  })
+  .partial();
+
 /**
  * Seed B's limits plus this project's defaults for the limits Seed B does not have. The gate's daily loss
  * (50) sits below the live circuit breaker's (daily loss > 100 → ML off), so the gate acts first and the
@@ -58,21 +78,12 @@ export const DEFAULT_RISK_LIMITS: Readonly<RiskLimits> = Object.freeze({
 
 /** The defaults overridden by `overrides`, checked: every limit must be a number ≥ 0 (Infinity disables one). */
 export function resolveRiskLimits(overrides: Partial<RiskLimits> = {}): Readonly<RiskLimits> {
-  const limits: RiskLimits = { ...DEFAULT_RISK_LIMITS, ...overrides };
-  for (const [name, value] of Object.entries(limits)) {
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new RangeError(
-        `risk limit ${name} must be a number ≥ 0 (Infinity disables it), got ${String(value)}`,
-      );
-    }
+  try {
+    checkSettings(RISK_LIMITS_SCHEMA, overrides);
+  } catch (error) {
+    throw new RangeError(`risk limit ${(error as Error).message}`);
   }
-  if (!Number.isFinite(limits.orderRateWindowMs) || limits.orderRateWindowMs <= 0) {
-    throw new RangeError(`orderRateWindowMs must be finite and > 0, got ${limits.orderRateWindowMs}`);
-  }
-  if (!Number.isFinite(limits.lossStreakCooldownMs)) {
-    throw new RangeError(`lossStreakCooldownMs must be finite, got ${limits.lossStreakCooldownMs}`);
-  }
-  return Object.freeze(limits);
+  return Object.freeze({ ...DEFAULT_RISK_LIMITS, ...overrides });
 }
 
 /**

@@ -6,6 +6,8 @@
  * simple returns per √second (the trade log's `volatility` unit); spreads as fractions of the mid;
  * order size and quantity limits in contracts or base units; notional in the instrument's currency.
  */
+import { z } from 'zod';
+import { checkSettings, numberOrInfinity } from '../config/params.ts';
 import { DAY_MS, KRX_SESSION_MS } from './horizon.ts';
 import type { HorizonConfig } from './horizon.ts';
 import type { KappaEstimatorConfig } from './kappa-estimator.ts';
@@ -144,12 +146,105 @@ export const CRYPTO_AS_OPTIONS: Readonly<AvellanedaStoikovOptions> = Object.free
   wakeOn: 'touch',
 });
 
+const atLeast = (min: number) => z.number().min(min, `must be ≥ ${min}`);
+const above = (min: number) => z.number().gt(min, `must be > ${min}`);
+const wholeAtLeast = (min: number) => z.int(`must be an integer`).min(min, `must be an integer ≥ ${min}`);
+const PRESET_NAMES = [
+  'trending',
+  'ranging',
+  'high_vol',
+  'low_vol',
+] as const satisfies readonly RegimePresetName[];
+const PRESET_SCHEMA = z.strictObject({
+  gamma: atLeast(0),
+  kappa: above(0),
+  spreadMultiplier: above(0),
+});
+
+/**
+ * What a user may set, each field optional (groups too, field by field): the schema `--param`, a study's
+ * space and fixed values, and the registry's model metadata are checked by (core/config/params.ts). Rules
+ * between fields (spread min ≤ max, one position limit at least) are checked on the resolved config.
+ */
+export const AS_OPTIONS_SCHEMA = z
+  .strictObject({
+    name: z.string().min(1),
+    gamma: atLeast(0),
+    kappa: above(0),
+    horizon: z
+      .strictObject({
+        mode: z.enum(['session', 'rolling', 'infinite']),
+        unitMs: above(0),
+        minTau: atLeast(0),
+      })
+      .partial(),
+    minSpreadFraction: atLeast(0),
+    maxSpreadFraction: atLeast(0),
+    orderSize: above(0),
+    levels: wholeAtLeast(1),
+    levelSpacingTicks: wholeAtLeast(1),
+    maxPositionQuantity: numberOrInfinity().refine((v) => v >= 0, 'must be ≥ 0'),
+    maxPositionNotional: numberOrInfinity().refine((v) => v >= 0, 'must be ≥ 0'),
+    requote: z.strictObject({ minTicks: atLeast(0), maxAgeMs: above(0) }).partial(),
+    postOnly: z.boolean(),
+    volatility: z
+      .strictObject({
+        sampleIntervalMs: above(0),
+        window: wholeAtLeast(1),
+        method: z.enum(['window', 'ewma']),
+        ewmaHalfLifeSamples: above(0),
+        minReturns: wholeAtLeast(1),
+        priorPerSqrtSecond: atLeast(0),
+      })
+      .partial(),
+    kappaEstimator: z
+      .strictObject({
+        enabled: z.boolean(),
+        windowTrades: wholeAtLeast(1),
+        priorTrades: atLeast(0),
+        min: above(0),
+        max: above(0),
+      })
+      .partial(),
+    regimes: z
+      .strictObject({
+        enabled: z.boolean(),
+        presets: z.partialRecord(z.enum(PRESET_NAMES), PRESET_SCHEMA.partial()),
+        labels: z.record(z.string(), z.enum(PRESET_NAMES)),
+      })
+      .partial(),
+    wakeIntervalMs: atLeast(0),
+    wakeOn: z.enum(['event', 'touch']),
+    reuseUnchangedDecisions: z.boolean(),
+  })
+  .partial();
+
+/** Configs resolveAsConfig built (and checked): a strategy given one takes it as it is. */
+const RESOLVED = new WeakSet<object>();
+
+/** Whether `config` came out of resolveAsConfig (or withName): already merged and checked. */
+export function isResolvedAsConfig(config: object): config is Readonly<AvellanedaStoikovConfig> {
+  return RESOLVED.has(config);
+}
+
+/** A resolved config under another name (one per instrument), without resolving it again. */
+export function withName(
+  config: Readonly<AvellanedaStoikovConfig>,
+  name: string,
+): Readonly<AvellanedaStoikovConfig> {
+  if (!RESOLVED.has(config)) throw new TypeError('withName takes a config from resolveAsConfig');
+  const renamed = Object.freeze({ ...config, name });
+  RESOLVED.add(renamed);
+  return renamed;
+}
+
 /** Defaults, overridden by each options object in turn (later wins), validated. */
 export function resolveAsConfig(
   ...options: ReadonlyArray<AvellanedaStoikovOptions>
 ): AvellanedaStoikovConfig {
   let config: AvellanedaStoikovConfig = { ...AS_DEFAULTS };
   for (const o of options) {
+    checkOptions(o);
     config = {
       ...config,
       ...withoutUndefinedGroups(o),
@@ -161,7 +256,9 @@ export function resolveAsConfig(
     };
   }
   validate(config);
-  return config;
+  const resolved = Object.freeze(config);
+  RESOLVED.add(resolved);
+  return resolved;
 }
 
 /** Regime settings merged preset by preset, so `{ presets: { volatile: { gamma: 2 } } }` keeps the rest. */
@@ -179,46 +276,31 @@ function mergeRegimes(
   return { ...base, ...over, presets };
 }
 
+/** Each field's type and bounds (the schema), with the message the resolved config's checks give. */
+function checkOptions(o: AvellanedaStoikovOptions): void {
+  try {
+    checkSettings(AS_OPTIONS_SCHEMA, o);
+  } catch (error) {
+    throw new RangeError(`avellaneda-stoikov config: ${(error as Error).message}`);
+  }
+}
+
 function withoutUndefinedGroups(o: AvellanedaStoikovOptions): Partial<AvellanedaStoikovConfig> {
   const { horizon: _h, requote: _r, volatility: _v, kappaEstimator: _k, regimes: _g, ...rest } = o;
   return rest;
 }
 
+/** The rules between fields, on the resolved config (each field's own bounds are the schema's). */
 function validate(c: AvellanedaStoikovConfig): void {
   const fail = (message: string): never => {
     throw new RangeError(`avellaneda-stoikov config: ${message}`);
   };
-  if (!(c.gamma >= 0)) fail(`gamma ${c.gamma} must be ≥ 0`);
-  if (!(c.kappa > 0)) fail(`kappa ${c.kappa} must be > 0`);
-  if (!['session', 'rolling', 'infinite'].includes(c.horizon.mode))
-    fail(`unknown horizon mode ${c.horizon.mode}`);
-  if (!(c.horizon.unitMs > 0)) fail(`horizon.unitMs ${c.horizon.unitMs} must be > 0`);
-  if (!(c.horizon.minTau >= 0)) fail(`horizon.minTau ${c.horizon.minTau} must be ≥ 0`);
-  if (!(c.minSpreadFraction >= 0) || !(c.maxSpreadFraction >= c.minSpreadFraction)) {
+  if (!(c.maxSpreadFraction >= c.minSpreadFraction)) {
     fail(`spread fractions [${c.minSpreadFraction}, ${c.maxSpreadFraction}] must satisfy 0 ≤ min ≤ max`);
-  }
-  if (!(c.orderSize > 0)) fail(`orderSize ${c.orderSize} must be > 0`);
-  if (!Number.isInteger(c.levels) || c.levels < 1) fail(`levels ${c.levels} must be an integer ≥ 1`);
-  if (!Number.isInteger(c.levelSpacingTicks) || c.levelSpacingTicks < 1) {
-    fail(`levelSpacingTicks ${c.levelSpacingTicks} must be an integer ≥ 1`);
   }
   if (c.maxPositionQuantity === undefined && c.maxPositionNotional === undefined) {
     fail('set maxPositionQuantity or maxPositionNotional');
   }
-  if (c.maxPositionQuantity !== undefined && !(c.maxPositionQuantity >= 0))
-    fail('maxPositionQuantity must be ≥ 0');
-  if (c.maxPositionNotional !== undefined && !(c.maxPositionNotional >= 0))
-    fail('maxPositionNotional must be ≥ 0');
-  if (!(c.requote.minTicks >= 0) || !(c.requote.maxAgeMs > 0))
-    fail('requote needs minTicks ≥ 0 and maxAgeMs > 0');
-  if (!(c.volatility.priorPerSqrtSecond >= 0)) fail('volatility.priorPerSqrtSecond must be ≥ 0');
-  if (c.wakeOn !== 'event' && c.wakeOn !== 'touch')
-    fail(`wakeOn ${String(c.wakeOn)} must be 'event' or 'touch'`);
-  if (!(c.wakeIntervalMs >= 0))
-    fail(`wakeIntervalMs ${c.wakeIntervalMs} must be ≥ 0 (0: wake on market events only)`);
-  for (const [name, preset] of Object.entries(c.regimes.presets)) {
-    if (!(preset.gamma >= 0) || !(preset.kappa > 0) || !(preset.spreadMultiplier > 0)) {
-      fail(`regime preset ${name} needs gamma ≥ 0, kappa > 0, spreadMultiplier > 0`);
-    }
-  }
+  if (!(c.kappaEstimator.max >= c.kappaEstimator.min))
+    fail(`kappaEstimator bounds [${c.kappaEstimator.min}, ${c.kappaEstimator.max}] must satisfy min ≤ max`);
 }

@@ -44,7 +44,7 @@ import type {
   QuoteIntent,
   Strategy,
 } from '../trading/types.ts';
-import { resolveAsConfig } from './as-config.ts';
+import { isResolvedAsConfig, resolveAsConfig } from './as-config.ts';
 import type { AvellanedaStoikovConfig, AvellanedaStoikovOptions } from './as-config.ts';
 import { clampSpread, optimalSpread, reservationPrice } from './as-formulas.ts';
 import { timeLeft } from './horizon.ts';
@@ -82,9 +82,14 @@ export class AvellanedaStoikovStrategy implements Strategy {
   private readonly lastInputs = new Float64Array(7);
   private lastRegime: string | undefined = undefined;
 
-  /** Options are merged over the defaults in order, e.g. `(KRX_OPTION_AS_OPTIONS, { gamma: 0.5 })`. */
+  /**
+   * Options are merged over the defaults in order, e.g. `(KRX_OPTION_AS_OPTIONS, { gamma: 0.5 })`; a
+   * config resolveAsConfig already built (one per run, renamed per instrument with `withName`) is taken as
+   * it is.
+   */
   constructor(...options: ReadonlyArray<AvellanedaStoikovOptions>) {
-    const config = resolveAsConfig(...options);
+    const only = options.length === 1 ? options[0]! : undefined;
+    const config = only !== undefined && isResolvedAsConfig(only) ? only : resolveAsConfig(...options);
     this.config = config;
     this.name = config.name;
     // 0 means no timer: the strategy requotes only when its market moves (sparse markets, fast backtests).

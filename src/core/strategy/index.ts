@@ -1,7 +1,15 @@
 /** Strategies for the engine: the Avellaneda–Stoikov market maker, the minute signal trader, a fixed-spread baseline. */
 export { FixedSpreadQuoter } from './fixed-spread.ts';
 export { AvellanedaStoikovStrategy } from './avellaneda-stoikov.ts';
-export { AS_DEFAULTS, CRYPTO_AS_OPTIONS, KRX_OPTION_AS_OPTIONS, resolveAsConfig } from './as-config.ts';
+export {
+  AS_DEFAULTS,
+  AS_OPTIONS_SCHEMA,
+  CRYPTO_AS_OPTIONS,
+  isResolvedAsConfig,
+  KRX_OPTION_AS_OPTIONS,
+  resolveAsConfig,
+  withName,
+} from './as-config.ts';
 export type {
   AvellanedaStoikovConfig,
   AvellanedaStoikovOptions,
@@ -37,5 +45,5 @@ export {
 export type { TickGrid } from './tick-grid.ts';
 export { LinearPredictor, momentumBaseline, SeriesPredictor } from './predictor.ts';
 export type { Predictor } from './predictor.ts';
-export { SIGNAL_DEFAULTS, SignalStrategy } from './signal.ts';
+export { SIGNAL_DEFAULTS, SIGNAL_OPTIONS_SCHEMA, SignalStrategy } from './signal.ts';
 export type { SignalAction, SignalConfig, SignalContract } from './signal.ts';

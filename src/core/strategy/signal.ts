@@ -19,6 +19,8 @@
  * and the market order is target − position. Between bar closes the decision is empty (no quotes, no
  * order). The prediction is a forward simple return of the premium, so θ is a return (default 1 %).
  */
+import { z } from 'zod';
+import { checkSettings } from '../config/params.ts';
 import { MinuteFeatureStream } from '../features/live.ts';
 import type { ClosedBar } from '../features/live.ts';
 import type { BarTick } from '../features/bars.ts';
@@ -60,6 +62,19 @@ export interface SignalConfig {
   wakeIntervalMs: number;
 }
 
+/** The settings a user may set (each optional); the predictor and the contract are given in code. */
+export const SIGNAL_OPTIONS_SCHEMA = z
+  .strictObject({
+    name: z.string().min(1),
+    threshold: z.number().min(0, 'must be ≥ 0'),
+    neutral: z.enum(['hold', 'flat']),
+    maxPosition: z.number().min(0, 'must be ≥ 0'),
+    allowShort: z.boolean(),
+    barCloseDelayMs: z.number().min(0, 'must be ≥ 0'),
+    wakeIntervalMs: z.number().min(0, 'must be ≥ 0'),
+  })
+  .partial();
+
 export const SIGNAL_DEFAULTS: Readonly<Omit<SignalConfig, 'predictor' | 'contract'>> = Object.freeze({
   name: 'signal',
   threshold: 0.01,
@@ -91,11 +106,13 @@ export class SignalStrategy implements Strategy {
   private lastActedBarTs = -Infinity;
 
   constructor(options: Partial<SignalConfig> = {}) {
-    const config: SignalConfig = { ...SIGNAL_DEFAULTS, predictor: momentumBaseline(), ...options };
-    if (!(config.threshold >= 0)) throw new RangeError(`threshold ${config.threshold} must be ≥ 0`);
-    if (!(config.maxPosition >= 0)) throw new RangeError(`maxPosition ${config.maxPosition} must be ≥ 0`);
-    if (!(config.barCloseDelayMs >= 0)) throw new RangeError('barCloseDelayMs must be ≥ 0');
-    if (!(config.wakeIntervalMs >= 0)) throw new RangeError('wakeIntervalMs must be ≥ 0');
+    const { predictor, contract, ...settings } = options;
+    const config: SignalConfig = {
+      ...SIGNAL_DEFAULTS,
+      ...checkSettings(SIGNAL_OPTIONS_SCHEMA, settings),
+      predictor: predictor ?? momentumBaseline(),
+      ...(contract === undefined ? {} : { contract }),
+    };
     this.config = config;
     this.name = config.name;
     this.contract = config.contract;

@@ -61,7 +61,7 @@ describe('study parameters', () => {
     expect(
       check({
         space: { gamma: { type: 'float', low: 0.1, high: 2 } },
-        fixedParams: { minSpreadFraction: -0.01 },
+        fixedParams: { minSpreadFraction: 0.02 },
       }),
     ).toThrow(/space \(every parameter at its low end, with fixedParams\): .*spread fractions/);
     // A rebate is a negative fee, and is allowed.

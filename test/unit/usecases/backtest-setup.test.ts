@@ -43,6 +43,8 @@ describe('risk limits scale with capital', () => {
   });
 
   it('refuses a capital that is not a positive amount', () => {
-    expect(() => limitsOf('krx', { 'risk.capital': '0' })).toThrow(/capital must be a finite amount > 0/);
+    expect(() => limitsOf('krx', { 'risk.capital': '0' })).toThrow(
+      /risk\.capital 0 must be a finite amount > 0/,
+    );
   });
 });
