@@ -261,6 +261,9 @@ export class Backtest {
     const endMs = clock.endMs;
     const shared = this.shared;
     const housekeeping = this.housekeeping;
+    const runtimes = this.runtimes;
+    const exchange = this.exchange;
+    const accounts = this.accounts;
     // Neither changes inside a call: events are pushed and the stream closed between calls.
     const callerDecides = this.callerDecides;
     const closed = this.closed;
@@ -295,7 +298,13 @@ export class Backtest {
       }
       if (t >= this.nextHousekeepingMs) this.nextHousekeepingMs = housekeeping.run(t);
       if (te === t) {
-        this.marketEvent(e++);
+        // A market event: the exchange applies it; without feed latency the strategy observes it too.
+        const runtime = runtimes[events.instrument[e]!]!;
+        exchange.applyEvent(runtime, events, e++, t);
+        if (runtime.traded) {
+          if (runtime.holding) accounts.remark(runtime);
+          if (shared) feed.observed(runtime, t);
+        }
         if ((e & PROGRESS_MASK) === 0 && this.onProgress !== undefined) this.onProgress(e, n);
         // Without feed latency the wake-up for this event usually comes next: take it now when nothing
         // else is due at t (the same order the loop would choose, without another pass).
@@ -319,18 +328,6 @@ export class Backtest {
       this.onProgress?.(e, n);
     }
     return outcome;
-  }
-
-  /** Market event `i`: the exchange applies it; without feed latency the strategy observes it too. */
-  private marketEvent(i: number): void {
-    const events = this.events;
-    const runtime = this.runtimes[events.instrument[i]!]!;
-    const ts = events.ts[i]!;
-    this.exchange.applyEvent(runtime, events, i, ts);
-    if (runtime.traded) {
-      if (runtime.holding) this.accounts.remark(runtime);
-      if (this.shared) this.feed.observed(runtime, ts);
-    }
   }
 
   /** The instrument the caller is to decide for, its view and account, and the time (stepping driver). */
