@@ -40,13 +40,7 @@
  * Orders and the risk gate: order-manager.ts (its inputs and trading days: accounts.ts). Market orders:
  * exchange.ts. Quotes are post-only by default (see BacktestConfig.postOnly).
  *
- * Outputs. Fills and the extended trade log (one entry per fill: our quoted spread before the fill, the
- * strategy's `diagnostics.volatility` if it ever gave one else the engine's per-second EWMA σ, the regime
- * at the fill, imbalance and mid of the exchange-side market just before the event that filled us), and
- * `profitable` once `profitHorizonMs` has passed: side × (mid then − fill price) × quantity × multiplier −
- * fee > 0, with the mid as it stands just before that instant; fills whose horizon ends after the data
- * keep it undefined. One SnapshotRecord per whole second per snapshot instrument, stamped at the end of the
- * second (exclusive) with the state just before that instant, from the first event's second to the last's.
+ * Outputs: recorder.ts (fills, the extended trade log, `profitable`, 1 s snapshots, the portfolio path).
  */
 import { GrowingEventColumns } from '../market/events.ts';
 import type { EventColumns } from '../market/events.ts';

@@ -4,6 +4,14 @@
  * the portfolio's equity path, and each trade's `profitable` label, settled once its horizon has passed
  * (the mid `horizonMs` after the fill against the fill price, net of fees).
  *
+ * Fills and the extended trade log: one entry per fill with our quoted spread before the fill, the
+ * strategy's `diagnostics.volatility` if it ever gave one else the engine's per-second EWMA σ, the regime
+ * at the fill, imbalance and mid of the exchange-side market just before the event that filled us; and
+ * `profitable` once `profitHorizonMs` has passed: side × (mid then − fill price) × quantity × multiplier −
+ * fee > 0, with the mid as it stands just before that instant; fills whose horizon ends after the data
+ * keep it undefined. One SnapshotRecord per whole second per snapshot instrument, stamped at the end of the
+ * second (exclusive) with the state just before that instant, from the first event's second to the last's.
+ *
  * The engine tells it what happened and when; it never reads events or decides anything.
  */
 import type { InstrumentRuntime } from './instrument-runtime.ts';
