@@ -21,6 +21,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   seedb: () => import('./seedb.bench.ts'),
   signal: () => import('./signal.bench.ts'),
   query: () => import('./query.bench.ts'),
+  'query-plan': () => import('./query-plan.bench.ts'),
 };
 
 const filter = process.argv[2];

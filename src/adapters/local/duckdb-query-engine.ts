@@ -13,11 +13,36 @@ export interface DuckDbTableSource {
    * field ids, the files are read by id: a column a file predates (schema evolution) reads as null.
    */
   columns: Array<{ name: string; type: string; id?: number }>;
+  /** Identifies the snapshot these files are (its metadata file): the view is rebuilt only when it changes. */
+  version?: string;
+}
+
+/**
+ * The lake's tables for DuckDB. A query asks for the names (cheap: the catalog), then for the sources of
+ * only the tables its text mentions, so a query over one table never plans the others; a provider caches
+ * plans per snapshot (lake-views.ts).
+ */
+export interface DuckDbTableProvider {
+  names(): Promise<string[]>;
+  /** The table's current snapshot as DuckDB reads it. */
+  source(name: string): Promise<DuckDbTableSource>;
+}
+
+/** A fixed set of sources (tests, a snapshot pinned by the caller). */
+export function fixedTables(sources: readonly DuckDbTableSource[]): DuckDbTableProvider {
+  return {
+    names: async () => sources.map((source) => source.name),
+    source: async (name) => {
+      const found = sources.find((source) => source.name === name);
+      if (!found) throw new Error(`no table ${name}`);
+      return found;
+    },
+  };
 }
 
 export interface DuckDbQueryEngineOptions {
   /** The tables to expose, resolved at each query (so each query sees the latest snapshots). */
-  tables: () => Promise<DuckDbTableSource[]>;
+  tables: DuckDbTableProvider;
   location?: string;
   /**
    * The only folders SQL may read (the lake's data folder). When given, the connection is locked down:
@@ -38,6 +63,8 @@ export class DuckDbQueryEngine implements QueryEngine {
   private readonly tables: DuckDbQueryEngineOptions['tables'];
   private readonly readableDirectories?: string[];
   private connection?: Promise<DuckDBConnection>;
+  /** The version each view was last defined at (views of tables no query mentioned are never made). */
+  private readonly views = new Map<string, string>();
 
   constructor(options: DuckDbQueryEngineOptions) {
     this.tables = options.tables;
@@ -49,7 +76,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const started = performance.now();
     const maxRows = rowLimit(options);
     const connection = await (this.connection ??= this.open());
-    for (const table of await this.tables()) await connection.run(viewSql(table));
+    await this.defineViews(connection, sql);
     let reader;
     try {
       // DuckDB's own parser splits the text: exactly one statement, and only a read, is run.
@@ -85,6 +112,30 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   /**
+   * Defines (or brings up to date) the view of each table the statement's text mentions: as a whole word,
+   * in any case, quoted or not, qualified or not. A mention inside a string or a comment only costs a
+   * plan; a table that is not mentioned cannot be read by the statement.
+   */
+  private async defineViews(connection: DuckDBConnection, sql: string): Promise<void> {
+    const text = sql.toLowerCase();
+    const names = await this.tables.names();
+    // A table gone from the catalog takes its view with it.
+    for (const name of this.views.keys())
+      if (!names.includes(name)) {
+        await connection.run(`DROP VIEW IF EXISTS ${quoteIdentifier(name)}`);
+        this.views.delete(name);
+      }
+    for (const name of names) {
+      if (!mentions(text, name.toLowerCase())) continue;
+      const table = await this.tables.source(name);
+      const version = table.version ?? JSON.stringify([table.files, table.columns]);
+      if (this.views.get(name) === version) continue;
+      await connection.run(viewSql(table));
+      this.views.set(name, version);
+    }
+  }
+
+  /**
    * An in-memory DuckDB; with `readableDirectories`, sandboxed before any user SQL runs: extensions are
    * never downloaded or auto-loaded, file access is limited to the lake folders (allowed_directories with
    * enable_external_access off), and the configuration is locked so SQL cannot undo any of it.
@@ -111,7 +162,18 @@ export class DuckDbQueryEngine implements QueryEngine {
     const connection = await this.connection;
     connection?.closeSync();
     this.connection = undefined;
+    this.views.clear();
   }
+}
+
+/** Whether `name` occurs in `text` as a whole identifier (letters, digits, `_` and `$` do not touch it). */
+function mentions(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const before = at === 0 ? '' : text[at - 1]!;
+    const after = text[at + name.length] ?? '';
+    if (!/[a-z0-9_$]/.test(before) && !/[a-z0-9_$]/.test(after)) return true;
+  }
+  return false;
 }
 
 function viewSql(table: DuckDbTableSource): string {

@@ -4,7 +4,7 @@
  */
 import { IcebergTable, keyOf } from '../../core/lake/iceberg/index.ts';
 import type { Lake, PrimitiveType } from '../../core/lake/iceberg/index.ts';
-import type { DuckDbTableSource } from './duckdb-query-engine.ts';
+import type { DuckDbTableProvider, DuckDbTableSource } from './duckdb-query-engine.ts';
 import type { FsObjectStore } from './fs-object-store.ts';
 
 const DUCKDB_TYPES: Record<PrimitiveType, string> = {
@@ -19,24 +19,46 @@ const DUCKDB_TYPES: Record<PrimitiveType, string> = {
   timestamptz: 'TIMESTAMPTZ',
 };
 
-export async function lakeViews(
-  lake: Lake,
-  store: FsObjectStore,
-  namespace: string,
-): Promise<DuckDbTableSource[]> {
-  const sources: DuckDbTableSource[] = [];
-  for (const identifier of await lake.catalog.listTables(namespace)) {
-    const table = await IcebergTable.load(lake, identifier);
+/**
+ * The lake's tables for the DuckDB engine, each planned once per snapshot: a query reads the catalog
+ * pointer of the tables it mentions (cheap) and plans a table only when its pointer moved.
+ */
+export class LakeViews implements DuckDbTableProvider {
+  private readonly cache = new Map<string, DuckDbTableSource>();
+  private readonly lake: Lake;
+  private readonly store: FsObjectStore;
+  private readonly namespace: string;
+
+  constructor(lake: Lake, store: FsObjectStore, namespace: string) {
+    this.lake = lake;
+    this.store = store;
+    this.namespace = namespace;
+  }
+
+  async names(): Promise<string[]> {
+    return (await this.lake.catalog.listTables(this.namespace)).map((identifier) => identifier.name);
+  }
+
+  async source(name: string): Promise<DuckDbTableSource> {
+    const identifier = { namespace: this.namespace, name };
+    const entry = await this.lake.catalog.loadTable(identifier);
+    if (entry === undefined) throw new Error(`no table ${this.namespace}.${name} in the catalog`);
+    const cached = this.cache.get(name);
+    if (cached?.version === entry.metadataLocation) return cached;
+    const table = await IcebergTable.load(this.lake, identifier);
     const plan = await table.plan();
-    sources.push({
-      name: identifier.name,
-      files: plan.files.map((planned) => store.pathOf(keyOf(lake, planned.file.path))),
+    const source: DuckDbTableSource = {
+      name,
+      files: plan.files.map((planned) => this.store.pathOf(keyOf(this.lake, planned.file.path))),
       columns: table.schema.fields.map((field) => ({
         name: field.name,
         type: DUCKDB_TYPES[field.type],
         id: field.id,
       })),
-    });
+      // The table as loaded (a commit may have landed between the pointer read and the load).
+      version: table.metadataLocation,
+    };
+    this.cache.set(name, source);
+    return source;
   }
-  return sources;
 }

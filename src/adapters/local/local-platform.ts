@@ -5,7 +5,7 @@ import type { Platform } from '../../core/platform.ts';
 import { DuckDbQueryEngine } from './duckdb-query-engine.ts';
 import { FsObjectStore } from './fs-object-store.ts';
 import { KeyValueCatalog } from './kv-catalog.ts';
-import { lakeViews } from './lake-views.ts';
+import { LakeViews } from './lake-views.ts';
 import { SqliteKeyValueStore } from './sqlite-key-value.ts';
 
 /** The namespace of the lake's tables in local mode (the Glue database in AWS is per environment). */
@@ -27,7 +27,7 @@ export function openLocalPlatform(home: string): Platform {
   const catalog = new KeyValueCatalog(catalogStore);
   const lake: Lake = { store: data, catalog, uriRoot: `${pathToFileURL(dataRoot).href}/` };
   const query = new DuckDbQueryEngine({
-    tables: () => lakeViews(lake, data, LOCAL_NAMESPACE),
+    tables: new LakeViews(lake, data, LOCAL_NAMESPACE),
     location: `duckdb://in-process over ${lake.uriRoot}lake/`,
     readableDirectories: [join(dataRoot, 'lake')],
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbQueryEngine } from '../../../src/adapters/local/duckdb-query-engine.ts';
+import { DuckDbQueryEngine, fixedTables } from '../../../src/adapters/local/duckdb-query-engine.ts';
 import type { DuckDbTableSource } from '../../../src/adapters/local/duckdb-query-engine.ts';
 import { QueryFailedError, rowObjects } from '../../../src/core/ports/query-engine.ts';
 import { queryEngineContract } from '../../contract/query-engine.contract.ts';
@@ -11,7 +11,7 @@ import { queryEngineContract } from '../../contract/query-engine.contract.ts';
 // Sandboxed as the platform opens it (lake folder only, configuration locked): range() needs no file.
 queryEngineContract('DuckDB (DuckDbQueryEngine, sandboxed)', async () => {
   const engine = new DuckDbQueryEngine({
-    tables: async () => [],
+    tables: fixedTables([]),
     readableDirectories: [mkdtempSync(join(tmpdir(), 'quotelab-duckdb-contract-'))],
   });
   return {
@@ -27,7 +27,7 @@ queryEngineContract('DuckDB (DuckDbQueryEngine, sandboxed)', async () => {
 describe('DuckDbQueryEngine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'quotelab-duckdb-'));
   const tables: DuckDbTableSource[] = [];
-  const engine = new DuckDbQueryEngine({ tables: async () => tables });
+  const engine = new DuckDbQueryEngine({ tables: fixedTables(tables) });
 
   beforeAll(async () => {
     const connection = await (await DuckDBInstance.create(':memory:')).connect();
@@ -87,5 +87,41 @@ describe('DuckDbQueryEngine', () => {
     const result = await engine.query('SELECT * FROM ticks', { maxRows: 3 });
     expect(result.rows).toHaveLength(3);
     expect(result.truncated).toBe(true);
+  });
+});
+
+describe('DuckDbQueryEngine plans only what a statement reads', () => {
+  it('asks for the sources of the tables the text mentions, and redefines a view only when its snapshot moved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quotelab-duckdb-plan-'));
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    await connection.run(`COPY (SELECT range AS x FROM range(4)) TO '${dir}/a.parquet' (FORMAT parquet)`);
+    connection.closeSync();
+    const asked: string[] = [];
+    let version = 'v1';
+    const names = ['silver_ticks', 'gold_bars_1m', 'bronze_ticks'];
+    const engine = new DuckDbQueryEngine({
+      tables: {
+        names: async () => names,
+        source: async (name) => {
+          asked.push(name);
+          return { name, files: [`${dir}/a.parquet`], columns: [], version };
+        },
+      },
+    });
+    expect((await engine.query('SELECT count(*) FROM silver_ticks')).rows).toEqual([[4]]);
+    expect(asked).toEqual(['silver_ticks']);
+    // Quoted, qualified, upper case: still a mention; `silver_ticks_x` or `xsilver_ticks` is not.
+    await engine.query('SELECT count(*) FROM main."GOLD_BARS_1M" WHERE 1 = 1');
+    expect(asked).toEqual(['silver_ticks', 'gold_bars_1m']);
+    await engine.query('SELECT 1 AS silver_ticks_x, 2 AS xsilver_ticksx');
+    expect(asked).toEqual(['silver_ticks', 'gold_bars_1m']);
+    // Same snapshot: the provider is asked (its cheap pointer check) but the view stays; a new one follows.
+    version = 'v2';
+    await engine.query('SELECT count(*) FROM silver_ticks');
+    expect(asked.filter((name) => name === 'silver_ticks')).toHaveLength(2);
+    // A table gone from the catalog is gone from SQL too.
+    names.splice(names.indexOf('gold_bars_1m'), 1);
+    await expect(engine.query('SELECT count(*) FROM gold_bars_1m')).rejects.toThrow(/gold_bars_1m/);
+    await engine.close();
   });
 });

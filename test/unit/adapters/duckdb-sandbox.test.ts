@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbQueryEngine } from '../../../src/adapters/local/duckdb-query-engine.ts';
+import { DuckDbQueryEngine, fixedTables } from '../../../src/adapters/local/duckdb-query-engine.ts';
 import type { DuckDbTableSource } from '../../../src/adapters/local/duckdb-query-engine.ts';
 import { QueryFailedError } from '../../../src/core/ports/query-engine.ts';
 
@@ -14,7 +14,7 @@ describe('DuckDbQueryEngine sandbox (readableDirectories = the lake folder)', ()
   const outside = join(root, 'outside.csv');
   const file = join(lake, 'ticks.parquet');
   const tables: DuckDbTableSource[] = [{ name: 'ticks', files: [file], columns: [] }];
-  const engine = new DuckDbQueryEngine({ tables: async () => tables, readableDirectories: [lake] });
+  const engine = new DuckDbQueryEngine({ tables: fixedTables(tables), readableDirectories: [lake] });
   let lakeBytes: Buffer;
 
   beforeAll(async () => {

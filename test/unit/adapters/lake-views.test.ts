@@ -1,0 +1,59 @@
+/**
+ * The local lake's tables as DuckDB views: a query plans only the tables it mentions, once per snapshot;
+ * a commit is seen by the next query. On a real ingested KRX file.
+ */
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openLocalPlatform } from '../../../src/adapters/local/local-platform.ts';
+import { IcebergTable } from '../../../src/core/lake/iceberg/index.ts';
+import type { Platform } from '../../../src/core/platform.ts';
+import { ingestKeys } from '../../../src/usecases/ingest-keys.ts';
+import { HEAVY_HOOK_TIMEOUT_MS } from '../../support/timeouts.ts';
+
+const FILE = '202601_20251201_TICK_CALL.xml';
+const xml = readFileSync(
+  fileURLToPath(new URL(`../../../data/krx-options-20251201/${FILE}`, import.meta.url)),
+);
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = openLocalPlatform(mkdtempSync(join(tmpdir(), 'quotelab-views-')));
+  await platform.data.put(`incoming/${FILE}`, xml, { contentType: 'application/xml' });
+  const [handled] = await ingestKeys(platform, [`incoming/${FILE}`]);
+  expect(handled!.error).toBeUndefined();
+}, HEAVY_HOOK_TIMEOUT_MS);
+afterAll(() => platform.close());
+
+describe('LakeViews', () => {
+  it('plans the tables a query mentions, once per snapshot, and follows a new commit', async () => {
+    const plan = vi.spyOn(IcebergTable.prototype, 'plan');
+    try {
+      const count = async (table: string) =>
+        (await platform.query.query(`SELECT count(*) FROM ${table}`)).rows[0]![0];
+      const silver = Number(await count('silver_ticks'));
+      expect(silver).toBeGreaterThan(0);
+      expect(plan).toHaveBeenCalledTimes(1); // silver only, not the lake's other tables
+      expect(Number(await count('silver_ticks'))).toBe(silver);
+      expect(plan).toHaveBeenCalledTimes(1); // same snapshot: no new plan
+      await count('bronze_ticks');
+      expect(plan).toHaveBeenCalledTimes(2);
+      // The same file changed (one tick fewer) replaces its rows in a new snapshot: the next query sees it.
+      const text = xml.toString('utf8');
+      const tag = '<_x0032_02601_20251201_TICK_CALL>';
+      const closing = '</_x0032_02601_20251201_TICK_CALL>';
+      const lastRow = text.lastIndexOf(tag);
+      const end = text.indexOf(closing, lastRow) + closing.length;
+      await platform.data.put(`incoming/${FILE}`, text.slice(0, lastRow) + text.slice(end), {
+        contentType: 'application/xml',
+      });
+      const [again] = await ingestKeys(platform, [`incoming/${FILE}`]);
+      expect(again!.error).toBeUndefined();
+      expect(Number(await count('silver_ticks'))).toBe(silver - 1);
+    } finally {
+      plan.mockRestore();
+    }
+  });
+});
