@@ -50,10 +50,13 @@ export class LakeViews implements DuckDbTableProvider {
     const source: DuckDbTableSource = {
       name,
       files: plan.files.map((planned) => this.store.pathOf(keyOf(this.lake, planned.file.path))),
+      // Files are read by field id only when the table's schema ever changed (a file may then lack a
+      // column or name it differently); with one schema in its history, every file has it, and reading by
+      // name is exact and cheaper (DuckDB skips the id mapping).
       columns: table.schema.fields.map((field) => ({
         name: field.name,
         type: DUCKDB_TYPES[field.type],
-        id: field.id,
+        ...(table.metadata.schemas.length > 1 ? { id: field.id } : {}),
       })),
       // The table as loaded (a commit may have landed between the pointer read and the load).
       version: table.metadataLocation,
