@@ -10,10 +10,10 @@
  * account a decision is taken on.
  */
 import { feeOf } from '../market/fees.ts';
-import type { Fill, OpenOrder, RegimeSeries, RiskGate, RiskInputs, Side } from '../trading/types.ts';
+import type { Fill, OpenOrder, RegimeSeries, RiskGate, RiskInputs } from '../trading/types.ts';
 import type { SimClock } from './clock.ts';
 import type { InstrumentResult, RunStats } from './config.ts';
-import type { ExchangeListener } from './exchange.ts';
+import type { ExchangeExecution, ExchangeListener } from './exchange.ts';
 import type { InstrumentRuntime } from './instrument-runtime.ts';
 import type { LatencyModel } from './latency.ts';
 import { MSG_ACCEPTED, MSG_CANCELLED, MSG_FILLED, MSG_REJECTED, WireMessage } from './messages.ts';
@@ -135,18 +135,8 @@ export class AccountBook implements ExchangeListener {
 
   // ── what the exchange did, and the responses it sends ────────────────────────────────────────────
 
-  executed(
-    runtime: InstrumentRuntime,
-    ts: number,
-    order: SimOrder | undefined,
-    orderId: number,
-    side: Side,
-    price: number,
-    quantity: number,
-    maker: boolean,
-    note: string,
-    ourSpread: number,
-  ): void {
+  executed(execution: ExchangeExecution): void {
+    const { runtime, ts, order, side, price, quantity, maker } = execution;
     const notional = price * quantity * runtime.spec.multiplier;
     const fee = feeOf(runtime.fees, maker, notional, quantity);
     const account = runtime.account;
@@ -155,20 +145,7 @@ export class AccountBook implements ExchangeListener {
     this.grossPosition += Math.abs(account.position) - before;
     runtime.holding = account.position !== 0 || runtime.local.position !== 0;
     this.remark(runtime);
-    const { fill, profitDueMs } = this.recorder.execution({
-      runtime,
-      ts,
-      orderId,
-      side,
-      price,
-      quantity,
-      maker,
-      notional,
-      fee,
-      realized,
-      ourSpread,
-      note,
-    });
+    const { fill, profitDueMs } = this.recorder.execution(execution, notional, fee, realized);
     this.onProfitDue(profitDueMs);
     const stats = this.stats;
     stats.fills++;

@@ -25,21 +25,25 @@ import { WireMessage } from './messages.ts';
 import { canonicalPrice, ORDER_DONE, ORDER_LIVE } from './orders.ts';
 import type { SimOrder } from './orders.ts';
 
+/** One of our orders (maker) or a market order (taker, `order` undefined) executed at `ts`. */
+export interface ExchangeExecution {
+  runtime: InstrumentRuntime;
+  ts: number;
+  order: SimOrder | undefined;
+  orderId: number;
+  side: Side;
+  price: number;
+  quantity: number;
+  maker: boolean;
+  /** What filled it (the fill model's note, or 'market'). */
+  note: string;
+  /** Our quoted spread when it filled (NaN when one-sided). */
+  ourSpread: number;
+}
+
 /** What the exchange tells the account side, at the exchange's time. */
 export interface ExchangeListener {
-  /** One of our orders (maker) or a market order (taker, `order` undefined) executed at `ts`. */
-  executed(
-    runtime: InstrumentRuntime,
-    ts: number,
-    order: SimOrder | undefined,
-    orderId: number,
-    side: Side,
-    price: number,
-    quantity: number,
-    maker: boolean,
-    note: string,
-    ourSpread: number,
-  ): void;
+  executed(execution: ExchangeExecution): void;
   /** An order was accepted (MSG_ACCEPTED), rejected (MSG_REJECTED) or cancelled (MSG_CANCELLED) at `ts`. */
   orderStatus(kind: number, runtime: InstrumentRuntime, order: SimOrder, ts: number): void;
 }
@@ -158,18 +162,18 @@ export class SimExchange implements FillSink {
       order.status = ORDER_DONE;
       runtime.needsCompact = true;
     }
-    this.listener.executed(
+    this.listener.executed({
       runtime,
-      this.now,
+      ts: this.now,
       order,
-      order.id,
-      order.side,
-      order.price,
+      orderId: order.id,
+      side: order.side,
+      price: order.price,
       quantity,
-      true,
+      maker: true,
       note,
       ourSpread,
-    );
+    });
   }
 
   // ── our requests: sent now, handled when they arrive ─────────────────────────────────────────────
@@ -278,18 +282,18 @@ export class SimExchange implements FillSink {
       return;
     }
     const ourSpread = runtime.live.bestAsk() - runtime.live.bestBid();
-    this.listener.executed(
+    this.listener.executed({
       runtime,
-      t,
-      undefined,
-      this.newOrderId(),
+      ts: t,
+      order: undefined,
+      orderId: this.newOrderId(),
       side,
       price,
       quantity,
-      false,
-      'market',
+      maker: false,
+      note: 'market',
       ourSpread,
-    );
+    });
   }
 }
 

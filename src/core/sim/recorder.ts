@@ -14,9 +14,10 @@
  *
  * The engine tells it what happened and when; it never reads events or decides anything.
  */
+import type { ExchangeExecution } from './exchange.ts';
 import type { InstrumentRuntime } from './instrument-runtime.ts';
 import type { PortfolioSeries } from './config.ts';
-import type { Fill, RegimeSeries, Side, SnapshotRecord, TradeLogEntry } from '../trading/types.ts';
+import type { Fill, RegimeSeries, SnapshotRecord, TradeLogEntry } from '../trading/types.ts';
 
 export interface RecorderOptions {
   /** How long after a fill its `profitable` label is judged (ms). */
@@ -24,25 +25,6 @@ export interface RecorderOptions {
   /** Book levels the depth and imbalance figures sum over. */
   depthLevels: number;
   regimes: RegimeSeries | undefined;
-}
-
-/** One execution as the engine saw it, for the records. */
-export interface Execution {
-  runtime: InstrumentRuntime;
-  ts: number;
-  orderId: number;
-  side: Side;
-  price: number;
-  quantity: number;
-  maker: boolean;
-  /** Currency notional (price × quantity × multiplier) and the fee on it (negative: a rebate). */
-  notional: number;
-  fee: number;
-  /** Realised PnL of the fill and the position after it. */
-  realized: number;
-  /** Our quoted spread when it filled (NaN when one-sided). */
-  ourSpread: number;
-  note: string;
 }
 
 export class Recorder {
@@ -66,9 +48,17 @@ export class Recorder {
     this.regimes = options.regimes;
   }
 
-  /** Records a fill and its trade-log entry; returns the fill and when its profit label is due. */
-  execution(e: Execution): { fill: Fill; profitDueMs: number } {
-    const { runtime, ts, side, price, quantity, fee } = e;
+  /**
+   * Records a fill and its trade-log entry, with its currency notional, fee (negative: a rebate) and the
+   * PnL it realised; returns the fill and when its profit label is due.
+   */
+  execution(
+    e: ExchangeExecution,
+    notional: number,
+    fee: number,
+    realized: number,
+  ): { fill: Fill; profitDueMs: number } {
+    const { runtime, ts, side, price, quantity } = e;
     const liquidity = e.maker ? 'maker' : 'taker';
     const fill: Fill = {
       ts,
@@ -88,10 +78,10 @@ export class Recorder {
       side: side === 1 ? 'buy' : 'sell',
       price,
       quantity,
-      cost: e.notional,
+      cost: notional,
       fee: fee > 0 ? fee : 0,
       rebate: fee < 0 ? -fee : 0,
-      realizedPnl: e.realized,
+      realizedPnl: realized,
       positionAfter: runtime.account.position,
       liquidity,
       spreadAtTrade: e.ourSpread,
